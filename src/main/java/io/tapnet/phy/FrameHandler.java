@@ -1,0 +1,11 @@
+package io.tapnet.phy;
+
+/** The node behind a port: it receives the frames that arrive there. Called on the event loop only. */
+public interface FrameHandler {
+    /** Takes ownership of {@code frame}: pass it on or release it. */
+    void onFrame(Port port, Frame frame);
+
+    /** The port gained or lost carrier (its link or the port itself went up or down). */
+    default void onCarrier(Port port, boolean up) {
+    }
+}
