@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tapnet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A virtual-network emulator: Java hosts, Linux namespaces, switches and routers in one JVM.",
         subcommands = {DemoCommand.class, RunCommand.class, ValidateCommand.class,
-                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class,
+                picocli.codegen.docgen.manpage.ManPageGenerator.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. a ping without reply)", "2:bad usage or bad topology"})
 public final class Main implements Runnable {

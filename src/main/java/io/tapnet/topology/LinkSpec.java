@@ -1,0 +1,38 @@
+package io.tapnet.topology;
+
+import java.util.List;
+
+/**
+ * A point-to-point link (a virtual cable) between two interfaces.
+ *
+ * <p>Impairments (delay, loss, ...) will be further components; topology files already reserve their
+ * keys.
+ */
+public record LinkSpec(Endpoint a, Endpoint b) {
+
+    /** Both ends, {@code a} first. */
+    public List<Endpoint> endpoints() {
+        return List.of(a, b);
+    }
+
+    /** Whether either end is on {@code node}. */
+    public boolean touches(String node) {
+        return a.node().equals(node) || b.node().equals(node);
+    }
+
+    /** The end facing {@code end}, or null if {@code end} is not one of this link's ends. */
+    public Endpoint peerOf(Endpoint end) {
+        if (a.equals(end)) {
+            return b;
+        }
+        if (b.equals(end)) {
+            return a;
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return a + " <-> " + b;
+    }
+}
