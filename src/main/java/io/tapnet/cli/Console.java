@@ -1,5 +1,6 @@
 package io.tapnet.cli;
 
+import io.tapnet.phy.Impairment;
 import io.tapnet.topology.Network;
 import io.tapnet.topology.NodeKind;
 import io.tapnet.topology.NodeSpec;
@@ -80,6 +81,9 @@ public final class Console {
                   net                           show every node's interfaces and what they connect to
                   pingall                       every host pings every other host once
                   link A B down|up              take the link between nodes A and B down or up
+                  link A B set KEY=VALUE...     impair the link both ways: delay=20ms jitter=5ms loss=1%
+                                                burst=1%/30% duplicate=1% corrupt=0.1% reorder=25%
+                                                rate=10mbit queue=100 jitter-reorder=off
                   help                          this text
                   exit                          stop the network and leave
                 Node commands (NODE is a node name; TARGET a node name or an IPv4 address):
@@ -96,14 +100,23 @@ public final class Console {
     }
 
     private boolean linkCommand(List<String> args) {
-        if (args.size() != 3 || !(args.get(2).equals("up") || args.get(2).equals("down"))) {
-            out.println("usage: link A B down|up");
+        boolean set = args.size() >= 3 && args.get(2).equals("set");
+        if (!set && (args.size() != 3 || !(args.get(2).equals("up") || args.get(2).equals("down")))) {
+            out.println("usage: link A B down|up   or   link A B set delay=20ms jitter=5ms loss=1% rate=10mbit queue=100 ...");
             return false;
         }
         var link = network.link(args.get(0), args.get(1));
         if (link == null) {
             out.println("no link between " + args.get(0) + " and " + args.get(1));
             return false;
+        }
+        if (set) {
+            String settings = String.join(" ", args.subList(3, args.size()));
+            Impairment now = network.call(() -> link.impairment(link.a()));
+            Impairment next = Impairment.parse(settings, now);
+            network.run(() -> link.impairBoth(next));
+            out.println(link.name() + ": " + next);
+            return true;
         }
         boolean up = args.get(2).equals("up");
         network.run(() -> link.setUp(up));

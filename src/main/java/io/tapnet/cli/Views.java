@@ -38,7 +38,11 @@ final class Views {
         for (Map.Entry<LinkSpec, Link> e : links.entrySet()) {
             Link l = e.getValue();
             boolean up = network.call(l::isUp);
-            c.out().println(l.a().fullName() + " <-> " + l.b().fullName() + "  (" + (up ? "up" : "DOWN") + ")");
+            String ab = network.call(() -> l.impairment(l.a()).toString());
+            String ba = network.call(() -> l.impairment(l.b()).toString());
+            String impairments = ab.equals(ba) ? (ab.equals("none") ? "" : "  " + ab)
+                    : "  " + l.a().node() + "->" + l.b().node() + ": " + ab + "; " + l.b().node() + "->" + l.a().node() + ": " + ba;
+            c.out().println(l.a().fullName() + " <-> " + l.b().fullName() + "  (" + (up ? "up" : "DOWN") + ")" + impairments);
         }
         return true;
     }

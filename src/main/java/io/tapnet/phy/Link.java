@@ -13,6 +13,10 @@ public final class Link {
     private boolean up = true;
     private FrameObserver observer;
     private long drops;
+    /** Created when a direction is first impaired; null means a perfect wire both ways. */
+    private ImpairedChannel towardB;
+    private ImpairedChannel towardA;
+    private long seed = 1;
 
     public Link(Port a, Port b) {
         if (a.loop() != b.loop()) {
@@ -61,6 +65,14 @@ public final class Link {
         boolean aBefore = a.hasCarrier();
         boolean bBefore = b.hasCarrier();
         this.up = up;
+        if (!up) {
+            if (towardA != null) {
+                towardA.clear();
+            }
+            if (towardB != null) {
+                towardB.clear();
+            }
+        }
         if (aBefore != a.hasCarrier()) {
             a.carrierChanged();
         }
@@ -82,6 +94,74 @@ public final class Link {
         return drops;
     }
 
+    /** Sets how this link treats frames sent by {@code from}. */
+    public void impair(Port from, Impairment impairment) {
+        channel(from).set(impairment);
+    }
+
+    public void impairBoth(Impairment impairment) {
+        impair(a, impairment);
+        impair(b, impairment);
+    }
+
+    public Impairment impairment(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? Impairment.NONE : c.impairment();
+    }
+
+    /** Seeds the random sources of both directions, so impaired runs in virtual time repeat exactly. */
+    public void seed(long seed) {
+        this.seed = seed;
+        if (towardB != null) {
+            towardB.seed(seed * 2);
+        }
+        if (towardA != null) {
+            towardA.seed(seed * 2 + 1);
+        }
+    }
+
+    private ImpairedChannel channel(Port from) {
+        if (from != a && from != b) {
+            throw new IllegalArgumentException(from + " is not an end of " + name);
+        }
+        if (from == a) {
+            if (towardB == null) {
+                towardB = new ImpairedChannel(this, b, seed * 2);
+            }
+            return towardB;
+        }
+        if (towardA == null) {
+            towardA = new ImpairedChannel(this, a, seed * 2 + 1);
+        }
+        return towardA;
+    }
+
+    /** Frames lost by impairments sent from {@code from}, and the other per-direction counters below. */
+    public long lost(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? 0 : c.lost;
+    }
+
+    public long duplicated(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? 0 : c.duplicated;
+    }
+
+    public long corrupted(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? 0 : c.corrupted;
+    }
+
+    public long queueDrops(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? 0 : c.queueDrops;
+    }
+
+    public long reordered(Port from) {
+        ImpairedChannel c = from == a ? towardB : towardA;
+        return c == null ? 0 : c.reordered;
+    }
+
     void send(Port from, Frame frame) {
         if (!up) {
             drops++;
@@ -92,7 +172,12 @@ public final class Link {
         if (o != null) {
             o.observe(this, from, frame, loop.clock().epochNanos());
         }
-        loop.deliver(from == a ? b : a, frame);
+        ImpairedChannel c = from == a ? towardB : towardA;
+        if (c == null || !c.isActive()) {
+            loop.deliver(from == a ? b : a, frame);
+        } else {
+            c.transmit(frame);
+        }
     }
 
     @Override
