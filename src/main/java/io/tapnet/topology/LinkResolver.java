@@ -57,7 +57,7 @@ final class LinkResolver {
             Endpoint a = resolve(draft.a());
             Endpoint b = resolve(draft.b());
             if (a != null && b != null) {
-                LinkSpec link = new LinkSpec(a, b);
+                LinkSpec link = new LinkSpec(a, b, draft.aToB(), draft.bToA());
                 map.put(link, Field.SELF, draft.position());
                 links.add(link);
             }

@@ -1,5 +1,7 @@
 package io.tapnet.topology;
 
+import io.tapnet.phy.Impairment;
+
 import java.util.List;
 
 /**
@@ -8,7 +10,18 @@ import java.util.List;
  * <p>Impairments (delay, loss, ...) will be further components; topology files already reserve their
  * keys.
  */
-public record LinkSpec(Endpoint a, Endpoint b) {
+public record LinkSpec(Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+
+    public LinkSpec {
+        aToB = aToB == null ? Impairment.NONE : aToB;
+        bToA = bToA == null ? Impairment.NONE : bToA;
+    }
+
+    /** A perfect wire both ways. */
+    public LinkSpec(Endpoint a, Endpoint b) {
+        this(a, b, Impairment.NONE, Impairment.NONE);
+    }
+
 
     /** Both ends, {@code a} first. */
     public List<Endpoint> endpoints() {

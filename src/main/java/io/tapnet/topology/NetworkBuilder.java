@@ -29,6 +29,7 @@ public final class NetworkBuilder {
     private final Topology topology;
     private Path captureDir;
     private boolean virtualTime;
+    private long seed = 1;
 
     private NetworkBuilder(Topology topology) {
         this.topology = topology;
@@ -50,6 +51,12 @@ public final class NetworkBuilder {
      */
     public NetworkBuilder virtualTime(boolean virtual) {
         this.virtualTime = virtual;
+        return this;
+    }
+
+    /** Seeds the random sources of impaired links; the same seed replays the same losses in virtual time. */
+    public NetworkBuilder seed(long seed) {
+        this.seed = seed;
         return this;
     }
 
@@ -86,6 +93,9 @@ public final class NetworkBuilder {
                 Port a = requirePort(network, spec.a());
                 Port b = requirePort(network, spec.b());
                 Link link = Link.connect(a, b);
+                link.seed(seed + network.links().size());
+                link.impair(a, spec.aToB());
+                link.impair(b, spec.bToA());
                 network.addLink(spec, link);
                 if (captureDir != null) {
                     Files.createDirectories(captureDir);

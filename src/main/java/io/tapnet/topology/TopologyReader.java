@@ -3,6 +3,8 @@ package io.tapnet.topology;
 import io.tapnet.topology.SourceMap.Field;
 import io.tapnet.topology.SourceMap.Position;
 import io.tapnet.topology.YamlValues.Entry;
+import io.tapnet.phy.Impairment;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -45,10 +47,21 @@ final class TopologyReader {
             NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));
     static final List<String> INTERFACE_KEYS = List.of(IP, MAC, MTU);
-    static final List<String> LINK_KEYS = List.of("endpoints");
+    /** Impairment settings, both directions unless inside 'forward' (a to b) or 'reverse' (b to a). */
+    static final List<String> IMPAIRMENT_KEYS = List.of("delay", "jitter", "jitter-reorder", "loss", "burst",
+            "duplicate", "corrupt", "reorder", "rate", "queue");
+    static final List<String> DIRECTION_KEYS = List.of("forward", "reverse");
+    static final List<String> LINK_KEYS;
+
+    static {
+        List<String> keys = new ArrayList<>(List.of("endpoints"));
+        keys.addAll(IMPAIRMENT_KEYS);
+        keys.addAll(DIRECTION_KEYS);
+        LINK_KEYS = List.copyOf(keys);
+    }
+
     /** Link settings a later version will implement; named so the error says "not yet" rather than "unknown". */
-    static final List<String> RESERVED_LINK_KEYS = List.of("delay", "jitter", "loss", "duplicate", "corrupt",
-            "reorder", "rate", "bandwidth", "queue", "capture", "mtu", "state");
+    static final List<String> RESERVED_LINK_KEYS = List.of("bandwidth", "capture", "mtu", "state");
 
     /** A node as read, before links add switch ports to it. */
     static final class NodeDraft {
@@ -105,7 +118,7 @@ final class TopologyReader {
     record EndpointDraft(String text, String node, String iface, Position position) {
     }
 
-    record LinkDraft(Position position, EndpointDraft a, EndpointDraft b) {
+    record LinkDraft(Position position, EndpointDraft a, EndpointDraft b, Impairment aToB, Impairment bToA) {
     }
 
     private final YamlValues yaml;
@@ -487,9 +500,18 @@ final class TopologyReader {
         }
         Entry endpoints = null;
         boolean unknownKeys = false;
+        Impairment both = Impairment.NONE;
+        Entry forward = null;
+        Entry reverse = null;
         for (Entry entry : yaml.entries(mapping, "key", "in a link")) {
-            if (LINK_KEYS.contains(entry.key())) {
+            if (entry.key().equals("endpoints")) {
                 endpoints = entry;
+            } else if (IMPAIRMENT_KEYS.contains(entry.key())) {
+                both = readImpairment(entry, both);
+            } else if (entry.key().equals("forward")) {
+                forward = entry;
+            } else if (entry.key().equals("reverse")) {
+                reverse = entry;
             } else if (RESERVED_LINK_KEYS.contains(entry.key())) {
                 yaml.report(entry.keyNode(), "link setting '" + entry.key() + "' is not supported yet (reserved for"
                         + " link impairments); remove it (allowed: " + String.join(", ", LINK_KEYS) + ")");
@@ -518,8 +540,48 @@ final class TopologyReader {
         EndpointDraft a = readEndpoint(ends.getValue().get(0));
         EndpointDraft b = readEndpoint(ends.getValue().get(1));
         if (a != null && b != null) {
-            links.add(new LinkDraft(YamlValues.position(item), a, b));
+            Impairment aToB = forward == null ? both : readDirection(forward, both);
+            Impairment bToA = reverse == null ? both : readDirection(reverse, both);
+            links.add(new LinkDraft(YamlValues.position(item), a, b, aToB, bToA));
         }
+    }
+
+    /** One impairment setting on top of {@code base}; a bad value is reported at the value. */
+    private Impairment readImpairment(Entry entry, Impairment base) {
+        String text = yaml.scalar(entry.value(), "link setting '" + entry.key() + "'", entry.key() + ": "
+                + IMPAIRMENT_EXAMPLES.getOrDefault(entry.key(), "1%"));
+        if (text == null) {
+            return base;
+        }
+        try {
+            return Impairment.parse(entry.key() + "=" + text, base);
+        } catch (IllegalArgumentException e) {
+            yaml.report(entry.value(), "bad link setting '" + entry.key() + "': " + e.getMessage());
+            return base;
+        }
+    }
+
+    private static final Map<String, String> IMPAIRMENT_EXAMPLES = Map.of("delay", "20ms", "jitter", "5ms",
+            "jitter-reorder", "off", "burst", "1%/30%", "rate", "10mbit", "queue", "100");
+
+    /** A 'forward:' or 'reverse:' block: settings for one direction, on top of the link's shared ones. */
+    private Impairment readDirection(Entry entry, Impairment base) {
+        if (!(entry.value() instanceof MappingNode block)) {
+            yaml.report(entry.value(), "'" + entry.key() + "' takes settings for one direction, e.g. "
+                    + entry.key() + ": { delay: 20ms, loss: 1% }; found " + YamlValues.describe(entry.value()));
+            return base;
+        }
+        Impairment result = base;
+        for (Entry setting : yaml.entries(block, "key", "in '" + entry.key() + "'")) {
+            if (IMPAIRMENT_KEYS.contains(setting.key())) {
+                result = readImpairment(setting, result);
+            } else {
+                yaml.report(setting.keyNode(), "unknown link setting '" + setting.key() + "' in '" + entry.key() + "'"
+                        + Suggestions.didYouMean(setting.key(), IMPAIRMENT_KEYS)
+                        + " (allowed: " + String.join(", ", IMPAIRMENT_KEYS) + ")");
+            }
+        }
+        return result;
     }
 
     private EndpointDraft readEndpoint(Node value) {

@@ -710,19 +710,43 @@ class TopologyErrorsTest {
                   s1: { kind: switch }
                 links:
                   - endpionts: [h1, s1]
-                """, 5, 5, "unknown key 'endpionts' in a link; did you mean 'endpoints'?", "(allowed: endpoints)");
+                """, 5, 5, "unknown key 'endpionts' in a link; did you mean 'endpoints'?", "(allowed: endpoints, delay,");
     }
 
     @Test
-    void impairmentKeysAreReservedNotUnknown() {
+    void reservedLinkKeysSayNotYetRatherThanUnknown() {
         assertOnlyProblem("""
                 nodes:
                   h1: { kind: host, ip: 10.0.0.1/24 }
                   s1: { kind: switch }
                 links:
                   - endpoints: [h1, s1]
-                    delay: 10ms
-                """, 6, 5, "link setting 'delay' is not supported yet");
+                    capture: yes
+                """, 6, 5, "link setting 'capture' is not supported yet");
+    }
+
+    @Test
+    void badImpairmentValueIsReportedAtTheValue() {
+        assertOnlyProblem("""
+                nodes:
+                  h1: { kind: host, ip: 10.0.0.1/24 }
+                  s1: { kind: switch }
+                links:
+                  - endpoints: [h1, s1]
+                    loss: 140%
+                """, 6, 11, "bad link setting 'loss': '140%' is not between 0% and 100%");
+    }
+
+    @Test
+    void unknownKeyInDirectionBlock() {
+        assertOnlyProblem("""
+                nodes:
+                  h1: { kind: host, ip: 10.0.0.1/24 }
+                  s1: { kind: switch }
+                links:
+                  - endpoints: [h1, s1]
+                    forward: { delay: 5ms, lose: 1% }
+                """, 6, 28, "unknown link setting 'lose' in 'forward'; did you mean 'loss'?");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.tapnet.phy.Impairment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +151,24 @@ class TopologyLoaderTest {
         NodeSpec s1 = topology.node("s1");
         assertEquals(16, s1.macTableSize());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), s1.macAgingNanos());
+    }
+
+    @Test
+    void readsLinkImpairmentsWithPerDirectionOverrides() {
+        Topology t = TopologyLoader.parse("""
+                nodes:
+                  a: { kind: host, ip: 10.0.0.1/24 }
+                  b: { kind: host, ip: 10.0.0.2/24 }
+                links:
+                  - endpoints: [a, b]
+                    delay: 20ms
+                    loss: 1%
+                    rate: 10mbit
+                    reverse: { delay: 30ms, queue: 50 }
+                """, "imp");
+        LinkSpec link = t.links().get(0);
+        assertEquals(Impairment.parse("delay=20ms loss=1% rate=10mbit"), link.aToB());
+        assertEquals(Impairment.parse("delay=30ms loss=1% rate=10mbit queue=50"), link.bToA());
     }
 
     @Test
