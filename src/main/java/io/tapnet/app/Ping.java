@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class Ping implements IcmpListener {
     private static int nextIdentifier = 0x7a00;
+    /** 65 535 minus the IPv4 and ICMP headers. */
+    public static final int MAX_PAYLOAD = 65_507;
 
     private final Ipv4Stack stack;
     private final int target;
@@ -58,8 +60,8 @@ public final class Ping implements IcmpListener {
         if (count < 1 || count > 65535) {
             throw new IllegalArgumentException("count must be 1..65535");
         }
-        if (payloadSize < 8 || payloadSize > 1472) {
-            throw new IllegalArgumentException("packet size must be 8..1472");
+        if (payloadSize < 8 || payloadSize > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("packet size must be 8.." + MAX_PAYLOAD);
         }
         this.stack = stack;
         this.target = target;
@@ -103,11 +105,14 @@ public final class Ping implements IcmpListener {
             return;
         }
         int seq = transmitted + 1;
-        Frame f = stack.loop().pool().acquire();
+        int total = Ipv4View.MIN_HEADER + IcmpView.HEADER_LENGTH + payloadSize;
+        Frame f = (total + EthernetView.HEADER_LENGTH + Frame.HEADROOM > stack.loop().pool().frameCapacity()
+                ? stack.loop().largePool() : stack.loop().pool()).acquire();
         ByteBuffer b = f.buffer();
         int ipAt = f.offset() + EthernetView.HEADER_LENGTH;
-        int total = Ipv4View.MIN_HEADER + IcmpView.HEADER_LENGTH + payloadSize;
-        Ipv4Stack.writeIpv4Header(b, ipAt, total, stack.nextIdentification(), 0x4000 /* DF, as Linux ping */,
+        // Like Linux's default path-MTU "want" mode: DF when the datagram fits, fragments when it does not.
+        int flags = total <= stack.mtuFor(target) ? 0x4000 : 0;
+        Ipv4Stack.writeIpv4Header(b, ipAt, total, stack.nextIdentification(), flags,
                 ttl, Ipv4View.PROTO_ICMP, 0, target);
         int icmpAt = ipAt + Ipv4View.MIN_HEADER;
         b.put(icmpAt, (byte) IcmpView.TYPE_ECHO_REQUEST);

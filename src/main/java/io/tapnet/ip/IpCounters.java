@@ -25,8 +25,12 @@ public final class IpCounters {
     long ipInDelivers;
     long ipOutRequests;
     long ipOutNoRoutes;
+    long ipReasmReqds;
+    long ipReasmOKs;
     long ipReasmFails;
+    long ipFragOKs;
     long ipFragFails;
+    long ipFragCreates;
     long icmpInMsgs;
     long icmpInErrors;
     long icmpInEchos;
@@ -59,8 +63,12 @@ public final class IpCounters {
         m.put("IpInDelivers", ipInDelivers);
         m.put("IpOutRequests", ipOutRequests);
         m.put("IpOutNoRoutes", ipOutNoRoutes);
+        m.put("IpReasmReqds", ipReasmReqds);
+        m.put("IpReasmOKs", ipReasmOKs);
         m.put("IpReasmFails", ipReasmFails);
+        m.put("IpFragOKs", ipFragOKs);
         m.put("IpFragFails", ipFragFails);
+        m.put("IpFragCreates", ipFragCreates);
         m.put("IcmpInMsgs", icmpInMsgs);
         m.put("IcmpInErrors", icmpInErrors);
         m.put("IcmpInEchos", icmpInEchos);

@@ -28,7 +28,7 @@ import java.util.List;
  * packet keeps its buffer and gets a new Ethernet header and TTL. The views are fields, reused for
  * every frame, so the forwarding path allocates nothing.
  */
-public final class Ipv4Stack implements FrameHandler {
+public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     /** RFC 1700 / Linux default TTL for datagrams this node originates. */
     public static final int DEFAULT_TTL = 64;
     /** RFC 1812 4.3.2.3: an ICMP error quotes as much of the datagram as fits in 576 bytes. */
@@ -53,12 +53,15 @@ public final class Ipv4Stack implements FrameHandler {
     private final Ipv4View ip = new Ipv4View();
     private final IcmpView icmp = new IcmpView();
     private final Ipv4View quotedIp = new Ipv4View();
+    private final Fragmenter fragmenter = new Fragmenter();
+    private final Reassembler reassembler;
 
     public Ipv4Stack(EventLoop loop, String node, boolean forwarding) {
         this.loop = loop;
         this.node = node;
         this.forwarding = forwarding;
         this.loopback = new Port(loop, node, "lo", this);
+        this.reassembler = new Reassembler(loop, this, counters);
     }
 
     public String node() {
@@ -284,9 +287,14 @@ public final class Ipv4Stack implements FrameHandler {
 
     private void deliverLocally(IpInterface in, Frame frame) {
         if (ip.isFragment()) {
-            counters.ipReasmFails++; // reassembly comes with the MTU work; until then fragments drop here
-            frame.release();
-            return;
+            counters.ipReasmReqds++;
+            Frame whole = reassembler.offer(frame, ip);
+            if (whole == null) {
+                return;
+            }
+            counters.ipReasmOKs++;
+            frame = whole;
+            ip.wrap(frame.buffer(), frame.offset() + ETH, frame.length() - ETH);
         }
         counters.ipInDelivers++;
         int protocol = ip.protocol();
@@ -379,12 +387,16 @@ public final class Ipv4Stack implements FrameHandler {
         }
         IpInterface out = route.iface();
         if (ip.totalLength() > out.mtu()) {
-            counters.ipFragFails++;
             if (ip.dontFragment()) {
+                counters.ipFragFails++;
                 // RFC 1191: tell the source the next-hop MTU so path-MTU discovery can adapt.
                 sendIcmpError(frame, in, IcmpView.TYPE_DEST_UNREACHABLE, IcmpView.CODE_FRAGMENTATION_NEEDED, out.mtu());
+                frame.release();
+                return;
             }
-            frame.release();
+            ip.decrementTtl();
+            counters.ipForwDatagrams++;
+            fragmentOut(frame, out, route.nextHop(destination));
             return;
         }
         ip.decrementTtl();
@@ -392,11 +404,32 @@ public final class Ipv4Stack implements FrameHandler {
         out.output(frame, route.nextHop(destination));
     }
 
+    /** Sends {@code frame} through {@code out} in fragments and releases it. */
+    private void fragmentOut(Frame frame, IpInterface out, int nextHop) {
+        int n = fragmenter.fragment(frame, out.mtu(), loop.pool(), f -> out.output(f, nextHop));
+        if (n == 0) {
+            counters.ipFragFails++;
+        } else {
+            counters.ipFragOKs++;
+            counters.ipFragCreates += n;
+        }
+        frame.release();
+    }
+
+    @Override
+    public void reassemblyTimedOut(Frame firstFragment) {
+        // RFC 792: time exceeded, code 1 "fragment reassembly time exceeded".
+        sendIcmpError(firstFragment, null, IcmpView.TYPE_TIME_EXCEEDED, 1, 0);
+        firstFragment.release();
+    }
+
     // =================================================================== send
 
     /** Results of {@link #send}. */
     public static final int SENT = 0;
     public static final int NO_ROUTE = 1;
+    /** The datagram has DF set and is larger than the outgoing link's MTU (EMSGSIZE). */
+    public static final int TOO_BIG = 2;
 
     /**
      * Sends a locally built datagram: the frame holds room for an Ethernet header at its offset and
@@ -422,9 +455,26 @@ public final class Ipv4Stack implements FrameHandler {
             frame.release();
             return NO_ROUTE;
         }
-        fillSource(b, ipOffset, route.iface().address());
-        route.iface().output(frame, route.nextHop(destination));
+        IpInterface out = route.iface();
+        fillSource(b, ipOffset, out.address());
+        int total = b.getShort(ipOffset + 2) & 0xffff;
+        if (total > out.mtu()) {
+            if ((b.get(ipOffset + 6) & 0x40) != 0) {
+                counters.ipFragFails++;
+                frame.release();
+                return TOO_BIG;
+            }
+            fragmentOut(frame, out, route.nextHop(destination));
+            return SENT;
+        }
+        out.output(frame, route.nextHop(destination));
         return SENT;
+    }
+
+    /** The MTU of the interface a datagram to {@code destination} leaves through, or 0 without a route. */
+    public int mtuFor(int destination) {
+        Route r = routes.lookup(destination);
+        return r == null ? 0 : r.iface().mtu();
     }
 
     /** The interface address a datagram to {@code destination} would leave from, or 0 without a route. */

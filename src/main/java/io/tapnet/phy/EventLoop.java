@@ -24,6 +24,7 @@ public final class EventLoop {
 
     private final Clock clock;
     private final FramePool pool;
+    private FramePool largePool;
 
     private Port[] deliveryPorts = new Port[1024];
     private Frame[] deliveryFrames = new Frame[1024];
@@ -67,6 +68,17 @@ public final class EventLoop {
     public FramePool pool() {
         return pool;
     }
+
+    /** Frames big enough for a whole 64 KiB datagram (reassembly, offloaded segments); use only on the loop. */
+    public FramePool largePool() {
+        if (largePool == null) {
+            largePool = new FramePool(LARGE_FRAME_CAPACITY, 64);
+        }
+        return largePool;
+    }
+
+    /** A 65 535-byte IPv4 datagram, its Ethernet and 802.1Q headers, and the headroom. */
+    public static final int LARGE_FRAME_CAPACITY = 65_535 + 18 + Frame.HEADROOM;
 
     public Timer newTimer(Runnable action) {
         return new Timer(this, action);
