@@ -94,6 +94,7 @@ public final class Console {
                   NODE ifconfig                 interfaces, addresses and counters
                   NODE counters                 drop and traffic counters of the node's stack
                   SWITCH mac                    learned MAC addresses
+                  NODE stop | NODE start        power a node off (interfaces down, dynamic state lost) or on
                   LINUXNODE CMD [ARGS...]       run any command inside a Linux node's namespace
                 Add --help to a node command for its options.""");
         return true;
@@ -136,6 +137,9 @@ public final class Console {
             return false;
         }
         String verb = args.get(0);
+        if ((verb.equals("stop") || verb.equals("start")) && args.size() == 1) {
+            return powerCommand(spec, verb.equals("start"));
+        }
         String[] verbArgs = args.subList(1, args.size()).toArray(new String[0]);
         Map<String, Function<NodeContext, Object>> commands = NodeCommands.forKind(spec.kind());
         Function<NodeContext, Object> factory = commands.get(verb);
@@ -154,6 +158,20 @@ public final class Console {
         int code = cl.execute(verbArgs);
         writer.flush();
         return code == 0;
+    }
+
+    private boolean powerCommand(NodeSpec spec, boolean start) {
+        String node = spec.name();
+        if (network.isStopped(node) != start) {
+            out.println(node + " is already " + (start ? "running" : "stopped"));
+            return true;
+        }
+        network.run(() -> network.setNodeRunning(node, start));
+        if (!start && spec.kind() == NodeKind.LINUX) {
+            LinuxExec.run(this, node, List.of("ip", "neigh", "flush", "all"));
+        }
+        out.println(node + (start ? " started" : " stopped: its interfaces are down and its dynamic state is gone"));
+        return true;
     }
 
     /** What a node command needs: the console and the node it runs on. */

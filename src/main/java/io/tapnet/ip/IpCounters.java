@@ -25,6 +25,7 @@ public final class IpCounters {
     long ipInDelivers;
     long ipOutRequests;
     long ipOutNoRoutes;
+    long ipOutNoCarrier;
     long ipReasmReqds;
     long ipReasmOKs;
     long ipReasmFails;
@@ -63,6 +64,7 @@ public final class IpCounters {
         m.put("IpInDelivers", ipInDelivers);
         m.put("IpOutRequests", ipOutRequests);
         m.put("IpOutNoRoutes", ipOutNoRoutes);
+        m.put("IpOutNoCarrier", ipOutNoCarrier);
         m.put("IpReasmReqds", ipReasmReqds);
         m.put("IpReasmOKs", ipReasmOKs);
         m.put("IpReasmFails", ipReasmFails);

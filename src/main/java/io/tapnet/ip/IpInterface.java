@@ -87,6 +87,12 @@ public final class IpInterface implements ArpCache.Resolver {
      * {@code nextHop} on this link. Takes ownership.
      */
     void output(Frame frame, int nextHop) {
+        if (!port.hasCarrier()) {
+            // As Linux's qdisc does without carrier: nothing is queued for a dead link.
+            stack.counters().ipOutNoCarrier++;
+            frame.release();
+            return;
+        }
         ByteBuffer b = frame.buffer();
         int off = frame.offset();
         MacAddress.write(b, off + 6, mac);

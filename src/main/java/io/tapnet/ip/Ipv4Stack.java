@@ -589,6 +589,23 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
     }
 
+    /**
+     * Powers the node off or on: every interface goes down (neighbours see the carrier drop) and the
+     * node forgets its dynamic state (ARP caches, partial datagrams), like a power cycle. Static
+     * configuration (addresses, routes) survives, as it would in a startup configuration.
+     */
+    public void setRunning(boolean running) {
+        if (!running) {
+            reassembler.clear();
+        }
+        for (IpInterface i : interfaces) {
+            i.port().setAdminUp(running);
+            if (!running) {
+                i.arp().clear();
+            }
+        }
+    }
+
     /** Announces every interface that has carrier (used when a node starts). */
     public void announceAll() {
         for (IpInterface i : interfaces) {

@@ -125,6 +125,16 @@ public final class Switch implements FrameHandler {
         }
     }
 
+    /** Powers the switch off (every port down, MAC table forgotten) or on. */
+    public void setRunning(boolean running) {
+        for (Port p : ports) {
+            p.setAdminUp(running);
+        }
+        if (!running) {
+            table.clear();
+        }
+    }
+
     public long forwarded() {
         return forwarded;
     }

@@ -82,16 +82,26 @@ public final class Port {
         return adminUp;
     }
 
+    /**
+     * Brings the port up or down, as a NIC being enabled or switched off: the far end loses carrier
+     * too, as it would see a dead link partner.
+     */
     public void setAdminUp(boolean up) {
+        Port peer = link == null ? null : link.peerOf(this);
         boolean before = hasCarrier();
+        boolean peerBefore = peer != null && peer.hasCarrier();
         adminUp = up;
         if (before != hasCarrier()) {
             carrierChanged();
         }
+        if (peer != null && peerBefore != peer.hasCarrier()) {
+            peer.carrierChanged();
+        }
     }
 
+    /** Up, linked, the link up, and the port at the other end up. */
     public boolean hasCarrier() {
-        return adminUp && link != null && link.isUp();
+        return adminUp && link != null && link.isUp() && link.peerOf(this).adminUp;
     }
 
     void carrierChanged() {

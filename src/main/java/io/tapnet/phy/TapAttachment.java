@@ -12,6 +12,7 @@ public final class TapAttachment implements FrameHandler {
     private final TapDevice device;
     private final Port port;
     private volatile boolean failed;
+    private boolean carrierUnsupported;
     private long writeDrops;
     private long written;
 
@@ -48,6 +49,22 @@ public final class TapAttachment implements FrameHandler {
             fail(e);
         } finally {
             frame.release();
+        }
+    }
+
+    /** The fabric side lost or regained carrier: let the kernel see it, as a pulled cable. */
+    @Override
+    public void onCarrier(Port p, boolean up) {
+        if (failed) {
+            return;
+        }
+        try {
+            device.setCarrier(up);
+        } catch (IOException e) {
+            if (!carrierUnsupported) {
+                carrierUnsupported = true; // kernels before 5.0 lack TUNSETCARRIER; frames still flow
+                System.err.println("tapnet: cannot show carrier changes on " + device.name() + ": " + e.getMessage());
+            }
         }
     }
 

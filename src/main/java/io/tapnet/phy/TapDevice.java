@@ -428,6 +428,17 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Raises or drops the carrier the kernel side sees (Linux 5.0+), as pulling the cable of a real
+     * NIC would: the interface shows NO-CARRIER and its routes go linkdown.
+     */
+    public void setCarrier(boolean on) throws IOException {
+        try (Memory value = new Memory(4)) {
+            value.setInt(0, on ? 1 : 0);
+            fdIoctl("TUNSETCARRIER " + on, TUNSETCARRIER, Pointer.nativeValue(value));
+        }
+    }
+
     /** The virtio-net header size in effect (meaningful with {@code IFF_VNET_HDR}). */
     public int vnetHeaderSize() throws IOException {
         try (Memory value = new Memory(4)) {

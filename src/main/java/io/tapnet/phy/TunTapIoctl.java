@@ -33,6 +33,8 @@ public final class TunTapIoctl {
     public static final int TUNGETVNETHDRSZ = 0x800454d7;
     /** {@code _IOW('T', 216, int)}: virtio-net header size, pointer-to-int argument (10 or 12). <linux/if_tun.h> */
     public static final int TUNSETVNETHDRSZ = 0x400454d8;
+    /** {@code _IOW('T', 226, int)}: carrier on or off, pointer-to-int argument (Linux 5.0+). <linux/if_tun.h> */
+    public static final int TUNSETCARRIER = 0x400454e2;
 
     // ---- <linux/if_tun.h>: ifr_flags for TUNSETIFF ----------------------------------------------
 

@@ -42,7 +42,9 @@ public final class Network implements AutoCloseable {
     private final Map<LinkSpec, Link> links = new LinkedHashMap<>();
     private final List<LinkCapture> captures = new ArrayList<>();
     private final List<Runnable> cleanups = new ArrayList<>();
+    private final java.util.Set<String> stopped = new java.util.HashSet<>();
     private DeviceReader reader;
+    private volatile java.util.function.Consumer<String> eventLog = System.err::println;
     private Timer captureFlush;
     private boolean closed;
 
@@ -102,6 +104,15 @@ public final class Network implements AutoCloseable {
 
     DeviceReader reader() {
         return reader;
+    }
+
+    /** Where scheduled events report themselves when they happen (stderr unless set). */
+    public java.util.function.Consumer<String> eventLog() {
+        return eventLog;
+    }
+
+    public void setEventLog(java.util.function.Consumer<String> log) {
+        this.eventLog = log;
     }
 
     /** Registers work for {@link #close()}, run in reverse order of registration. */
@@ -272,6 +283,34 @@ public final class Network implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Stops a node like a power cut (its interfaces go down, its dynamic state is lost) or starts it
+     * again. Call on the loop (through {@link #run}).
+     */
+    public void setNodeRunning(String node, boolean running) {
+        Ipv4Stack s = stacks.get(node);
+        if (s != null) {
+            s.setRunning(running);
+        } else if (switches.containsKey(node)) {
+            switches.get(node).setRunning(running);
+        } else if (linuxHosts.containsKey(node)) {
+            for (TapAttachment a : linuxHosts.get(node).attachments()) {
+                a.port().setAdminUp(running);
+            }
+        } else {
+            throw new IllegalArgumentException("no node " + node);
+        }
+        if (running) {
+            stopped.remove(node);
+        } else {
+            stopped.add(node);
+        }
+    }
+
+    public boolean isStopped(String node) {
+        return stopped.contains(node);
     }
 
     /** Namespaces this network created, for cleanup checks. */

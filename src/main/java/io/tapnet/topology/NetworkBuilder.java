@@ -106,6 +106,7 @@ public final class NetworkBuilder {
                     network.addCapture(capture);
                 }
             }
+            EventScheduler.schedule(network);
             if (!virtualTime) {
                 loop.start("tapnet-loop");
             }

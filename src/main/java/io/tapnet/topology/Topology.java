@@ -10,11 +10,17 @@ import java.util.List;
  * @param nodes  the nodes in file order
  * @param links  the links in file order
  */
-public record Topology(String name, String source, List<NodeSpec> nodes, List<LinkSpec> links) {
+public record Topology(String name, String source, List<NodeSpec> nodes, List<LinkSpec> links, List<EventSpec> events) {
 
     public Topology {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         links = links == null ? List.of() : List.copyOf(links);
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** A topology without scheduled events. */
+    public Topology(String name, String source, List<NodeSpec> nodes, List<LinkSpec> links) {
+        this(name, source, nodes, links, List.of());
     }
 
     /** The node called {@code nodeName}, or null. */

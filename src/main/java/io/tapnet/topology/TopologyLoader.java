@@ -79,6 +79,7 @@ public final class TopologyLoader {
         List<LinkSpec> links = new LinkResolver(reader.nodes, reader.unusableNodes, yaml, map).resolve(reader.links);
         List<NodeSpec> nodes = reader.nodes.values().stream().map(draft -> draft.toSpec(map)).toList();
         Topology topology = new Topology(reader.name, sourceName, nodes, links);
+        topology = new Topology(reader.name, sourceName, nodes, links, reader.events.resolve(topology));
         problems.addAll(TopologyValidator.check(topology, map));
         if (!problems.isEmpty()) {
             throw new TopologyException(problems);

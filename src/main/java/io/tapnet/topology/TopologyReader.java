@@ -38,7 +38,7 @@ final class TopologyReader {
     static final String MAC_TABLE_SIZE = "mac-table-size";
     static final String MAC_AGING = "mac-aging";
 
-    static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links");
+    static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links", "events");
     static final List<String> ALL_NODE_KEYS =
             List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
@@ -130,9 +130,12 @@ final class TopologyReader {
     final Set<String> unusableNodes = new HashSet<>();
     final List<LinkDraft> links = new ArrayList<>();
 
+    final EventReader events;
+
     TopologyReader(YamlValues yaml, SourceMap map) {
         this.yaml = yaml;
         this.map = map;
+        this.events = new EventReader(yaml);
     }
 
     void read(Node root, String defaultName) {
@@ -160,6 +163,7 @@ final class TopologyReader {
                 case "description" -> yaml.scalar(entry.value(), "'description'", "description: two LANs and a router");
                 case "nodes" -> nodesEntry = entry;
                 case "links" -> linksEntry = entry;
+                case "events" -> events.read(entry.value());
                 default -> yaml.report(entry.keyNode(), "unknown key '" + entry.key() + "' at the top level"
                         + Suggestions.didYouMean(entry.key(), TOP_LEVEL_KEYS)
                         + " (allowed: " + String.join(", ", TOP_LEVEL_KEYS) + ")");
