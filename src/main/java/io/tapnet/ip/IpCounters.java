@@ -40,6 +40,7 @@ public final class IpCounters {
     long icmpOutTimeExcds;
     long icmpOutDestUnreachs;
     long icmpRateLimited;
+    long filterDrops;
     long udpNoPorts;
     long udpInErrors;
     long tcpNoListener;
@@ -79,6 +80,7 @@ public final class IpCounters {
         m.put("IcmpOutTimeExcds", icmpOutTimeExcds);
         m.put("IcmpOutDestUnreachs", icmpOutDestUnreachs);
         m.put("IcmpRateLimited", icmpRateLimited);
+        m.put("FilterDrops", filterDrops);
         m.put("UdpNoPorts", udpNoPorts);
         m.put("UdpInErrors", udpInErrors);
         m.put("TcpNoListener", tcpNoListener);

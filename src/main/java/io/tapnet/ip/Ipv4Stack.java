@@ -46,6 +46,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final TokenBucket icmpErrorLimit = new TokenBucket(1000, 50);
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private final ProtocolHandler[] protocols = new ProtocolHandler[256];
+    /** Access control and NAT; null (the common case) costs one comparison per datagram. */
+    private PacketFilter filter;
     private int nextIdentification = 1;
 
     private final EthernetView eth = new EthernetView();
@@ -53,6 +55,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final Ipv4View ip = new Ipv4View();
     private final IcmpView icmp = new IcmpView();
     private final Ipv4View quotedIp = new Ipv4View();
+    /** The view of datagrams this node sends, separate so that sending never disturbs {@link #ip}. */
+    private final Ipv4View outIp = new Ipv4View();
     private final Fragmenter fragmenter = new Fragmenter();
     private final Reassembler reassembler;
 
@@ -135,6 +139,28 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
 
     public void removeIcmpListener(IcmpListener l) {
         icmpListeners.remove(l);
+    }
+
+    public void setFilter(PacketFilter filter) {
+        this.filter = filter;
+    }
+
+    public PacketFilter filter() {
+        return filter;
+    }
+
+    /** Applies a filter verdict; returns true if the datagram may go on. Releases it otherwise. */
+    private boolean admitted(int verdict, Frame frame, IpInterface in) {
+        if (verdict == PacketFilter.ACCEPT) {
+            return true;
+        }
+        counters.filterDrops++;
+        if (verdict == PacketFilter.REJECT) {
+            // RFC 1812 5.2.7.1: code 13, communication administratively prohibited.
+            sendIcmpError(frame, in, IcmpView.TYPE_DEST_UNREACHABLE, 13, 0);
+        }
+        frame.release();
+        return false;
     }
 
     public void registerProtocol(int protocol, ProtocolHandler handler) {
@@ -265,6 +291,10 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         // Ethernet pads short frames; the IP total length is the truth from here on.
         frame.setLength(ETH + ip.totalLength());
+        PacketFilter f = filter;
+        if (f != null && in != null && !admitted(f.prerouting(in, frame, ip, loop.now()), frame, in)) {
+            return;
+        }
         int source = ip.source();
         int destination = ip.destination();
         if (isMulticast(source) || source == Ipv4Address.BROADCAST || (source >>> 24) == 127) {
@@ -286,6 +316,10 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     }
 
     private void deliverLocally(IpInterface in, Frame frame) {
+        PacketFilter f = filter;
+        if (f != null && in != null && !admitted(f.input(in, frame, ip, loop.now()), frame, in)) {
+            return;
+        }
         if (ip.isFragment()) {
             counters.ipReasmReqds++;
             Frame whole = reassembler.offer(frame, ip);
@@ -386,6 +420,14 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         IpInterface out = route.iface();
+        PacketFilter f = filter;
+        if (f != null) {
+            long now = loop.now();
+            if (!admitted(f.forward(in, out, frame, ip, now), frame, in)
+                    || !admitted(f.postrouting(out, frame, ip, now), frame, in)) {
+                return;
+            }
+        }
         if (ip.totalLength() > out.mtu()) {
             if (ip.dontFragment()) {
                 counters.ipFragFails++;
@@ -430,6 +472,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     public static final int NO_ROUTE = 1;
     /** The datagram has DF set and is larger than the outgoing link's MTU (EMSGSIZE). */
     public static final int TOO_BIG = 2;
+    /** An OUTPUT or POSTROUTING rule refused the datagram (EPERM). */
+    public static final int FILTERED = 3;
 
     /**
      * Sends a locally built datagram: the frame holds room for an Ethernet header at its offset and
@@ -457,6 +501,15 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         IpInterface out = route.iface();
         fillSource(b, ipOffset, out.address());
+        PacketFilter f = filter;
+        if (f != null) {
+            outIp.wrap(b, ipOffset, frame.length() - ETH);
+            long now = loop.now();
+            if (!admitted(f.output(out, frame, outIp, now), frame, null)
+                    || !admitted(f.postrouting(out, frame, outIp, now), frame, null)) {
+                return FILTERED;
+            }
+        }
         int total = b.getShort(ipOffset + 2) & 0xffff;
         if (total > out.mtu()) {
             if ((b.get(ipOffset + 6) & 0x40) != 0) {
