@@ -561,6 +561,16 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     }
 
     /**
+     * Answers the datagram in {@code frame} (Ethernet room at its offset, IPv4 header after it) with
+     * ICMP destination unreachable, under the same rules and rate limit as the stack's own errors.
+     * Transports call it for closed ports. Does not take ownership of {@code frame}.
+     */
+    public void sendDestinationUnreachable(Frame frame, int code) {
+        counters.udpNoPorts += code == IcmpView.CODE_PORT_UNREACHABLE ? 1 : 0;
+        sendIcmpError(frame, null, IcmpView.TYPE_DEST_UNREACHABLE, code, 0);
+    }
+
+    /**
      * Sends an ICMP error about the datagram in {@code frame} (its IP header wrapped in {@link #ip})
      * back to its source, quoting as much of it as fits in 576 bytes. Follows RFC 1122 3.2.2: never
      * about an ICMP error, a broadcast or multicast, a non-initial fragment, or a martian source.
