@@ -42,7 +42,16 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return Main.USAGE;
         }
-        List<String> lines = NetworkSession.commands(commands, script, System.err);
+        List<String> lines;
+        try {
+            lines = NetworkSession.commands(commands, script, System.err);
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("tapnet: cannot read script " + script + ": no such file");
+            return Main.USAGE;
+        } catch (IOException e) {
+            System.err.println("tapnet: cannot read script " + script + ": " + e.getMessage());
+            return Main.USAGE;
+        }
         try (NetworkSession session = startOrReport(topology)) {
             if (session == null) {
                 return Main.FAILURE;

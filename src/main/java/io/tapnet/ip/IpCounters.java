@@ -45,6 +45,16 @@ public final class IpCounters {
     long udpInErrors;
     long tcpNoListener;
 
+    /** A datagram arrived for a UDP port nobody listens on (RFC 1213 udpNoPorts). */
+    public void countUdpNoPort() {
+        udpNoPorts++;
+    }
+
+    /** A UDP datagram was malformed: truncated, bad length or bad checksum (RFC 1213 udpInErrors). */
+    public void countUdpInError() {
+        udpInErrors++;
+    }
+
     /** Every counter by name, in a stable order. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -566,7 +566,6 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
      * Transports call it for closed ports. Does not take ownership of {@code frame}.
      */
     public void sendDestinationUnreachable(Frame frame, int code) {
-        counters.udpNoPorts += code == IcmpView.CODE_PORT_UNREACHABLE ? 1 : 0;
         sendIcmpError(frame, null, IcmpView.TYPE_DEST_UNREACHABLE, code, 0);
     }
 

@@ -39,6 +39,8 @@ public final class EventLoop {
     private final ArrayBlockingQueue<Frame> inbound = new ArrayBlockingQueue<>(INBOUND_CAPACITY);
 
     private volatile Thread loopThread;
+    /** Application threads that are runnable; virtual time stands still while any is. */
+    private final java.util.concurrent.atomic.AtomicInteger timeHolds = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running;
     private volatile boolean sleeping;
 
@@ -51,9 +53,98 @@ public final class EventLoop {
         this.pool = new FramePool();
     }
 
-    /** A loop in virtual time, for tests and faster-than-real-time runs. */
+    /** A loop in virtual time, for tests and faster-than-real-time runs, driven by the calling thread. */
     public static EventLoop virtual() {
-        return new EventLoop(new VirtualClock());
+        EventLoop loop = new EventLoop(new VirtualClock());
+        loop.loopThread = Thread.currentThread();
+        return loop;
+    }
+
+    /**
+     * Marks one more application thread as runnable. In virtual time the loop does not move the clock
+     * while any is, since a runnable application may be about to hand the loop work "now". Pair every
+     * call with {@link #releaseTime()}. No effect in real time.
+     */
+    public void holdTime() {
+        timeHolds.incrementAndGet();
+    }
+
+    private static final ThreadLocal<EventLoop> APP_LOOP = new ThreadLocal<>();
+
+    /**
+     * Starts an application on a virtual thread that counts as runnable for {@link #holdTime()}
+     * purposes until it blocks in {@link #call} or {@link #block}, or ends.
+     */
+    public Thread spawn(String name, Runnable app) {
+        holdTime();
+        try {
+            return Thread.ofVirtual().name(name).start(() -> {
+                APP_LOOP.set(this);
+                try {
+                    app.run();
+                } finally {
+                    APP_LOOP.remove();
+                    releaseTime();
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            releaseTime();
+            throw e;
+        }
+    }
+
+    /** True on a thread started by {@link #spawn} for this loop. */
+    public boolean isAppThread() {
+        return APP_LOOP.get() == this;
+    }
+
+    /**
+     * Runs {@code work} on the loop and returns its result, from any thread: directly when called on
+     * the loop, otherwise by handing it over and waiting. An application thread gives up its hold on
+     * time while it waits and gets it back, on the loop, before it is woken, so virtual time cannot
+     * slip between the two.
+     */
+    public <T> T call(java.util.function.Supplier<T> work) {
+        if (inLoop()) {
+            return work.get();
+        }
+        boolean app = isAppThread();
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                T value = work.get();
+                if (app) {
+                    holdTime();
+                }
+                result.complete(value);
+            } catch (RuntimeException | Error e) {
+                if (app) {
+                    holdTime();
+                }
+                result.completeExceptionally(e);
+            }
+        });
+        if (app) {
+            releaseTime();
+        }
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** An application thread blocked or ended; see {@link #holdTime()}. */
+    public void releaseTime() {
+        if (timeHolds.decrementAndGet() == 0) {
+            wakeUp();
+        }
     }
 
     public Clock clock() {
@@ -383,6 +474,15 @@ public final class EventLoop {
             }
             if (condition.getAsBoolean()) {
                 return true;
+            }
+            if (timeHolds.get() > 0) {
+                // An application is running; wait for it to hand over work or block.
+                sleeping = true;
+                if (tasks.isEmpty() && inbound.isEmpty() && timeHolds.get() > 0) {
+                    LockSupport.parkNanos(this, 1_000_000L);
+                }
+                sleeping = false;
+                continue;
             }
             long next = nextDeadline();
             if (next > end) {

@@ -11,6 +11,7 @@ import io.tapnet.phy.LinuxNamespace;
 import io.tapnet.phy.Port;
 import io.tapnet.phy.TapAttachment;
 import io.tapnet.phy.Timer;
+import io.tapnet.socket.EmulatedHost;
 import io.tapnet.wire.Ipv4Address;
 
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class Network implements AutoCloseable {
     private final EventLoop loop;
     private final Map<String, Ipv4Stack> stacks = new LinkedHashMap<>();
     private final Map<String, Switch> switches = new LinkedHashMap<>();
+    private final Map<String, EmulatedHost> hosts = new LinkedHashMap<>();
     private final Map<String, LinuxHost> linuxHosts = new LinkedHashMap<>();
     private final Map<LinkSpec, Link> links = new LinkedHashMap<>();
     private final List<LinkCapture> captures = new ArrayList<>();
@@ -69,6 +71,10 @@ public final class Network implements AutoCloseable {
 
     void addStack(String name, Ipv4Stack stack) {
         stacks.put(name, stack);
+    }
+
+    void addHost(EmulatedHost host) {
+        hosts.put(host.name(), host);
     }
 
     void addSwitch(String name, Switch sw) {
@@ -128,6 +134,15 @@ public final class Network implements AutoCloseable {
 
     public Map<String, Ipv4Stack> stacks() {
         return Collections.unmodifiableMap(stacks);
+    }
+
+    /** The sockets side of a Java host or router (null for switches and Linux nodes). */
+    public EmulatedHost host(String node) {
+        return hosts.get(node);
+    }
+
+    public Map<String, EmulatedHost> hosts() {
+        return Collections.unmodifiableMap(hosts);
     }
 
     public Switch switchNamed(String node) {
@@ -225,18 +240,7 @@ public final class Network implements AutoCloseable {
 
     /** Runs {@code work} on the loop and returns its result. */
     public <T> T call(Supplier<T> work) {
-        if (isVirtualTime() || loop.inLoop()) {
-            return work.get();
-        }
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(work.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return await(f, TimeUnit.SECONDS.toNanos(30));
+        return loop.call(work);
     }
 
     public void run(Runnable work) {
@@ -251,7 +255,7 @@ public final class Network implements AutoCloseable {
      * completes or {@code maxNanos} of virtual time pass.
      */
     public <T> T await(CompletableFuture<T> future, long maxNanos) {
-        if (isVirtualTime()) {
+        if (isVirtualTime() && loop.inLoop()) {
             loop.runUntil(future::isDone, maxNanos);
             if (!future.isDone()) {
                 throw new IllegalStateException("no result within " + maxNanos / 1_000_000 + " ms of virtual time");

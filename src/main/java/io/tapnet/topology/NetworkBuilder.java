@@ -1,6 +1,7 @@
 package io.tapnet.topology;
 
 import io.tapnet.ip.Ipv4Stack;
+import io.tapnet.ip.filter.Firewall;
 import io.tapnet.link.Switch;
 import io.tapnet.phy.Clock;
 import io.tapnet.phy.DeviceReader;
@@ -12,12 +13,17 @@ import io.tapnet.phy.Port;
 import io.tapnet.phy.TapAttachment;
 import io.tapnet.phy.TapDevice;
 import io.tapnet.phy.TapMode;
+import io.tapnet.socket.EmulatedHost;
+import io.tapnet.transport.tcp.TcpConfig;
+import io.tapnet.transport.tcp.TcpLayer;
+import io.tapnet.transport.udp.UdpLayer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Turns a {@link Topology} into a running {@link Network}: Java hosts and routers get an
@@ -84,7 +90,11 @@ public final class NetworkBuilder {
             for (int n = 0; n < nodes.size(); n++) {
                 NodeSpec spec = nodes.get(n);
                 switch (spec.kind()) {
-                    case HOST, ROUTER -> network.addStack(spec.name(), buildStack(loop, spec, n));
+                    case HOST, ROUTER -> {
+                        Ipv4Stack stack = buildStack(loop, spec, n);
+                        network.addStack(spec.name(), stack);
+                        network.addHost(buildHost(network, stack, spec, n));
+                    }
                     case SWITCH -> network.addSwitch(spec.name(), buildSwitch(loop, spec));
                     case LINUX -> network.addLinuxHost(buildLinuxHost(network, spec, n));
                 }
@@ -155,7 +165,30 @@ public final class NetworkBuilder {
         if (spec.gateway() != null) {
             stack.addRoute(0, 0, spec.gateway(), null);
         }
+        installFirewall(stack, spec.firewall());
         return stack;
+    }
+
+    /** Puts a {@link Firewall} in the stack when the node has any ACL, security group or NAT. */
+    private static void installFirewall(Ipv4Stack stack, FirewallSpec spec) {
+        if (spec.isEmpty()) {
+            return;
+        }
+        Firewall firewall = new Firewall(stack, spec.conntrackOrDefault());
+        spec.acls().forEach(firewall::acl);
+        spec.securityGroups().forEach(firewall::securityGroup);
+        spec.masquerade().forEach(firewall::masquerade);
+        spec.forwards().forEach(firewall::portForward);
+        firewall.install();
+    }
+
+    /** Every Java host and router gets UDP and TCP, as a Linux box would; seeded so virtual runs repeat. */
+    private EmulatedHost buildHost(Network network, Ipv4Stack stack, NodeSpec spec, int nodeIndex) {
+        long nodeSeed = seed * 1_000_003L + nodeIndex;
+        TcpConfig config = virtualTime ? TcpConfig.defaults().withSeed(nodeSeed) : TcpConfig.defaults();
+        TcpLayer tcp = new TcpLayer(stack, config);
+        UdpLayer udp = virtualTime ? new UdpLayer(stack, new SplittableRandom(nodeSeed)) : new UdpLayer(stack);
+        return new EmulatedHost(spec.name(), stack, tcp, udp, network::resolve);
     }
 
     private static Switch buildSwitch(EventLoop loop, NodeSpec spec) {

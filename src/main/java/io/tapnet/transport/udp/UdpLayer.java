@@ -6,7 +6,6 @@ import io.tapnet.ip.IpInterface;
 import io.tapnet.ip.Ipv4Stack;
 import io.tapnet.ip.ProtocolHandler;
 import io.tapnet.ip.Route;
-import io.tapnet.ip.TokenBucket;
 import io.tapnet.phy.EventLoop;
 import io.tapnet.phy.Frame;
 import io.tapnet.transport.EphemeralPorts;
@@ -14,7 +13,6 @@ import io.tapnet.transport.SocketError;
 import io.tapnet.transport.TransportException;
 import io.tapnet.wire.EthernetView;
 import io.tapnet.wire.IcmpView;
-import io.tapnet.wire.InternetChecksum;
 import io.tapnet.wire.Ipv4Address;
 import io.tapnet.wire.Ipv4View;
 import io.tapnet.wire.ParseStatus;
@@ -52,7 +50,6 @@ public final class UdpLayer implements ProtocolHandler, IcmpListener {
     private final IntObjectMap<UdpEndpoint> byPort = new IntObjectMap<>();
     private final UdpView udp = new UdpView();
     /** RFC 1812 4.3.2.8 rate limit, Linux's defaults (the stack's own limiter is not reachable from here). */
-    private final TokenBucket icmpErrorLimit = new TokenBucket(1000, 50);
 
     long inDatagrams;
     long noPorts;
@@ -216,6 +213,7 @@ public final class UdpLayer implements ProtocolHandler, IcmpListener {
         int status = udp.wrap(b, ip.payloadOffset(), ip.payloadLength(), ip.source(), ip.destination());
         if (status != ParseStatus.OK) {
             inErrors++;
+            stack.counters().countUdpInError();
             frame.release();
             return;
         }
@@ -224,10 +222,12 @@ public final class UdpLayer implements ProtocolHandler, IcmpListener {
         UdpEndpoint e = lookup(destination, udp.destinationPort(), ip.source(), udp.sourcePort());
         if (e == null) {
             noPorts++;
+            stack.counters().countUdpNoPort();
             if (!broadcast) {
                 // RFC 1122 3.2.2.1 / RFC 768: a closed port answers with ICMP port unreachable; the
-                // stack's error path applies RFC 1122 3.2.2's rules and rate limit.
-                sendPortUnreachable(frame, ip);
+                // stack's error path applies RFC 1122 3.2.2's rules and its rate limit.
+                icmpErrorsSent++;
+                stack.sendDestinationUnreachable(frame, IcmpView.CODE_PORT_UNREACHABLE);
             }
             frame.release();
             return;
@@ -237,34 +237,6 @@ public final class UdpLayer implements ProtocolHandler, IcmpListener {
             receiveBufferErrors++;
             frame.release();
         }
-    }
-
-    /**
-     * Builds ICMP destination unreachable / port unreachable quoting the datagram (RFC 792, RFC 1812
-     * 4.3.2.3: as much as fits in 576 bytes).
-     */
-    private void sendPortUnreachable(Frame frame, Ipv4View ip) {
-        int source = ip.source();
-        if (source == 0 || ip.fragmentOffset() != 0 || !icmpErrorLimit.take(loop.now())) {
-            return;
-        }
-        int quoteLength = Math.min(ip.totalLength(), 576 - Ipv4View.MIN_HEADER - IcmpView.HEADER_LENGTH);
-        Frame e = loop.pool().acquire();
-        ByteBuffer eb = e.buffer();
-        int eIp = e.offset() + ETH;
-        int total = Ipv4View.MIN_HEADER + IcmpView.HEADER_LENGTH + quoteLength;
-        Ipv4Stack.writeIpv4Header(eb, eIp, total, stack.nextIdentification(), 0, Ipv4Stack.DEFAULT_TTL,
-                Ipv4View.PROTO_ICMP, ip.destination(), source);
-        int icmpAt = eIp + Ipv4View.MIN_HEADER;
-        eb.put(icmpAt, (byte) IcmpView.TYPE_DEST_UNREACHABLE);
-        eb.put(icmpAt + 1, (byte) IcmpView.CODE_PORT_UNREACHABLE);
-        eb.putShort(icmpAt + 2, (short) 0);
-        eb.putInt(icmpAt + 4, 0);
-        eb.put(icmpAt + IcmpView.HEADER_LENGTH, frame.buffer(), ip.offset(), quoteLength);
-        eb.putShort(icmpAt + 2, (short) InternetChecksum.compute(eb, icmpAt, IcmpView.HEADER_LENGTH + quoteLength));
-        e.setLength(ETH + total);
-        icmpErrorsSent++;
-        stack.send(e);
     }
 
     /**
