@@ -15,8 +15,8 @@ public record ArpPacket(int operation, long senderHardwareAddress, int senderPro
         if (operation < 0 || operation > 0xffff) {
             throw new IllegalArgumentException("operation " + operation + " is outside 0..0xffff");
         }
-        EthernetHeader.requireMac("sender hardware address", senderHardwareAddress);
-        EthernetHeader.requireMac("target hardware address", targetHardwareAddress);
+        Require.mac("sender hardware address", senderHardwareAddress);
+        Require.mac("target hardware address", targetHardwareAddress);
     }
 
     /** Who has {@code targetIp}? Tell {@code senderIp}. The target MAC is unknown, hence zero (RFC 826). */

@@ -16,8 +16,8 @@ public record EthernetHeader(long destination, long source, int etherType, int v
     public static final int UNTAGGED = -1;
 
     public EthernetHeader {
-        requireMac("destination", destination);
-        requireMac("source", source);
+        Require.mac("destination", destination);
+        Require.mac("source", source);
         if (etherType < 0 || etherType > 0xffff) {
             throw new IllegalArgumentException("etherType " + etherType + " is outside 0..0xffff");
         }
@@ -38,12 +38,6 @@ public record EthernetHeader(long destination, long source, int etherType, int v
     /** An untagged header. */
     public static EthernetHeader untagged(long destination, long source, int etherType) {
         return new EthernetHeader(destination, source, etherType, UNTAGGED, 0);
-    }
-
-    static void requireMac(String name, long mac) {
-        if ((mac & ~0xffff_ffff_ffffL) != 0) {
-            throw new IllegalArgumentException(name + " MAC 0x" + Long.toHexString(mac) + " has more than 48 bits");
-        }
     }
 
     public boolean isTagged() {

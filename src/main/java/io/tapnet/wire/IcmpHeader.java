@@ -13,9 +13,9 @@ import java.nio.ByteBuffer;
 public record IcmpHeader(int type, int code, long restOfHeader) {
 
     public IcmpHeader {
-        Ipv4Header.requireRange("type", type, 0, 255);
-        Ipv4Header.requireRange("code", code, 0, 255);
-        Ipv4Header.requireRange("restOfHeader", restOfHeader, 0, 0xffffffffL);
+        Require.inRange("type", type, 0, 255);
+        Require.inRange("code", code, 0, 255);
+        Require.inRange("restOfHeader", restOfHeader, 0, 0xffffffffL);
     }
 
     public static IcmpHeader echoRequest(int identifier, int sequenceNumber) {
@@ -28,7 +28,7 @@ public record IcmpHeader(int type, int code, long restOfHeader) {
 
     /** Destination unreachable; {@code nextHopMtu} matters only for code 4 (RFC 1191 §4), else pass 0. */
     public static IcmpHeader destinationUnreachable(int code, int nextHopMtu) {
-        Ipv4Header.requireRange("nextHopMtu", nextHopMtu, 0, 0xffff);
+        Require.inRange("nextHopMtu", nextHopMtu, 0, 0xffff);
         return new IcmpHeader(IcmpView.TYPE_DEST_UNREACHABLE, code, nextHopMtu);
     }
 
@@ -38,8 +38,8 @@ public record IcmpHeader(int type, int code, long restOfHeader) {
     }
 
     private static long echoWord(int identifier, int sequenceNumber) {
-        Ipv4Header.requireRange("identifier", identifier, 0, 0xffff);
-        Ipv4Header.requireRange("sequenceNumber", sequenceNumber, 0, 0xffff);
+        Require.inRange("identifier", identifier, 0, 0xffff);
+        Require.inRange("sequenceNumber", sequenceNumber, 0, 0xffff);
         return ((long) identifier << 16) | sequenceNumber;
     }
 

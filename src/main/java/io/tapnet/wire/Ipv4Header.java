@@ -13,20 +13,14 @@ public record Ipv4Header(int dscp, int ecn, int totalLength, int identification,
                          int fragmentOffset, int ttl, int protocol, int source, int destination) {
 
     public Ipv4Header {
-        requireRange("dscp", dscp, 0, 63);
-        requireRange("ecn", ecn, 0, 3);
-        requireRange("totalLength", totalLength, Ipv4View.MIN_HEADER, 0xffff);
-        requireRange("identification", identification, 0, 0xffff);
-        requireRange("flags", flags, 0, 7);
-        requireRange("fragmentOffset", fragmentOffset, 0, Ipv4View.MAX_FRAGMENT_OFFSET);
-        requireRange("ttl", ttl, 0, 255);
-        requireRange("protocol", protocol, 0, 255);
-    }
-
-    static void requireRange(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " " + value + " is outside " + min + ".." + max);
-        }
+        Require.inRange("dscp", dscp, 0, 63);
+        Require.inRange("ecn", ecn, 0, 3);
+        Require.inRange("totalLength", totalLength, Ipv4View.MIN_HEADER, 0xffff);
+        Require.inRange("identification", identification, 0, 0xffff);
+        Require.inRange("flags", flags, 0, 7);
+        Require.inRange("fragmentOffset", fragmentOffset, 0, Ipv4View.MAX_FRAGMENT_OFFSET);
+        Require.inRange("ttl", ttl, 0, 255);
+        Require.inRange("protocol", protocol, 0, 255);
     }
 
     /** A header for an unfragmented datagram with DF set, as Linux sends by default (path MTU discovery). */

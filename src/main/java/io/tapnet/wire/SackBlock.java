@@ -8,7 +8,7 @@ package io.tapnet.wire;
  */
 public record SackBlock(long left, long right) {
     public SackBlock {
-        Ipv4Header.requireRange("left", left, 0, 0xffffffffL);
-        Ipv4Header.requireRange("right", right, 0, 0xffffffffL);
+        Require.inRange("left", left, 0, 0xffffffffL);
+        Require.inRange("right", right, 0, 0xffffffffL);
     }
 }

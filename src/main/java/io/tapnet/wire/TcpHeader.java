@@ -13,13 +13,13 @@ public record TcpHeader(int sourcePort, int destinationPort, long sequenceNumber
                         int flags, int window, int urgentPointer, TcpOptionsValue options) {
 
     public TcpHeader {
-        Ipv4Header.requireRange("sourcePort", sourcePort, 0, 0xffff);
-        Ipv4Header.requireRange("destinationPort", destinationPort, 0, 0xffff);
-        Ipv4Header.requireRange("sequenceNumber", sequenceNumber, 0, 0xffffffffL);
-        Ipv4Header.requireRange("acknowledgmentNumber", acknowledgmentNumber, 0, 0xffffffffL);
-        Ipv4Header.requireRange("flags", flags, 0, 0xff);
-        Ipv4Header.requireRange("window", window, 0, 0xffff);
-        Ipv4Header.requireRange("urgentPointer", urgentPointer, 0, 0xffff);
+        Require.inRange("sourcePort", sourcePort, 0, 0xffff);
+        Require.inRange("destinationPort", destinationPort, 0, 0xffff);
+        Require.inRange("sequenceNumber", sequenceNumber, 0, 0xffffffffL);
+        Require.inRange("acknowledgmentNumber", acknowledgmentNumber, 0, 0xffffffffL);
+        Require.inRange("flags", flags, 0, 0xff);
+        Require.inRange("window", window, 0, 0xffff);
+        Require.inRange("urgentPointer", urgentPointer, 0, 0xffff);
         if (options == null) {
             throw new IllegalArgumentException("options is null; use TcpOptionsValue.NONE");
         }

@@ -28,15 +28,15 @@ public record TcpOptionsValue(int mss, int windowScale, boolean sackPermitted, L
     private static final int WORD = 4;
 
     public TcpOptionsValue {
-        Ipv4Header.requireRange("mss", mss, ABSENT, 0xffff);
-        Ipv4Header.requireRange("windowScale", windowScale, ABSENT, 255);
+        Require.inRange("mss", mss, ABSENT, 0xffff);
+        Require.inRange("windowScale", windowScale, ABSENT, 255);
         if (sackBlocks == null) {
             throw new IllegalArgumentException("sackBlocks is null; use List.of() for none");
         }
         sackBlocks = List.copyOf(sackBlocks);
-        Ipv4Header.requireRange("number of SACK blocks", sackBlocks.size(), 0, TcpOptions.MAX_SACK_BLOCKS);
-        Ipv4Header.requireRange("tsVal", tsVal, ABSENT, 0xffffffffL);
-        Ipv4Header.requireRange("tsEcr", tsEcr, ABSENT, 0xffffffffL);
+        Require.inRange("number of SACK blocks", sackBlocks.size(), 0, TcpOptions.MAX_SACK_BLOCKS);
+        Require.inRange("tsVal", tsVal, ABSENT, 0xffffffffL);
+        Require.inRange("tsEcr", tsEcr, ABSENT, 0xffffffffL);
         if ((tsVal == ABSENT) != (tsEcr == ABSENT)) {
             throw new IllegalArgumentException("tsVal and tsEcr must be both present or both absent (-1)");
         }

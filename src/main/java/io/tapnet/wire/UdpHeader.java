@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
 public record UdpHeader(int sourcePort, int destinationPort, int length) {
 
     public UdpHeader {
-        Ipv4Header.requireRange("sourcePort", sourcePort, 0, 0xffff);
-        Ipv4Header.requireRange("destinationPort", destinationPort, 0, 0xffff);
-        Ipv4Header.requireRange("length", length, UdpView.HEADER_LENGTH, 0xffff);
+        Require.inRange("sourcePort", sourcePort, 0, 0xffff);
+        Require.inRange("destinationPort", destinationPort, 0, 0xffff);
+        Require.inRange("length", length, UdpView.HEADER_LENGTH, 0xffff);
     }
 
     /** A header for {@code payloadLength} bytes of data. */

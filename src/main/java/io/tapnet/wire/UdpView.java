@@ -16,6 +16,7 @@ public final class UdpView extends HeaderView {
     /** RFC 768: Checksum; 0 means the sender computed none. */
     public static final int CHECKSUM_OFFSET = 6;
 
+    /** RFC 768: the header is always 8 bytes. */
     public static final int HEADER_LENGTH = 8;
     /** RFC 768: a computed checksum of zero is sent as all ones, because zero means "none". */
     public static final int CHECKSUM_ZERO_SENT_AS = 0xffff;
