@@ -22,6 +22,12 @@ public final class ArpCache {
     /** Requests sent before giving up, as Linux's mcast_solicit default. */
     public static final int MAX_PROBES = 3;
     public static final long DEFAULT_REACHABLE_NANOS = 60_000_000_000L;
+    /**
+     * How long an entry stays usable after its reachable time ran out without confirmation (Linux's
+     * gc_stale_time). Using such a stale entry sends a fresh request, so busy neighbours are
+     * re-confirmed without a gap in traffic; idle ones age out.
+     */
+    public static final long STALE_NANOS = 60_000_000_000L;
     /** Packets held per unresolved neighbour (RFC 1122 2.3.2.2 asks for at least one). */
     public static final int QUEUE_PER_ENTRY = 16;
     public static final int DEFAULT_MAX_ENTRIES = 1024;
@@ -39,7 +45,7 @@ public final class ArpCache {
     }
 
     /** Neighbour states, a subset of Linux's NUD states. */
-    public enum State { INCOMPLETE, REACHABLE, PERMANENT }
+    public enum State { INCOMPLETE, REACHABLE, STALE, PERMANENT }
 
     private static final class Entry {
         final int address;
@@ -48,6 +54,7 @@ public final class ArpCache {
         long expires;
         long nextProbe;
         int probes;
+        boolean probing; // a stale entry in use, being re-confirmed
         Frame[] queue;
         int queued;
 
@@ -84,14 +91,32 @@ public final class ArpCache {
         return reachableNanos;
     }
 
-    /** The MAC for {@code address}, or -1 when it is not known (or has aged out). */
+    /**
+     * The MAC for {@code address}, or -1 when it is not known (or has aged out). Using an entry
+     * whose reachable time has run out starts its re-confirmation.
+     */
     public long lookup(int address) {
         Entry e = entries.get(address);
         if (e == null || e.state == State.INCOMPLETE) {
             return -1;
         }
-        if (e.state == State.REACHABLE && loop.now() >= e.expires) {
+        if (e.state == State.PERMANENT) {
+            return e.mac;
+        }
+        long now = loop.now();
+        if (now < e.expires) {
+            return e.mac;
+        }
+        if (now >= e.expires + STALE_NANOS) {
             return -1;
+        }
+        if (!e.probing) {
+            e.probing = true;
+            e.probes = 1;
+            e.nextProbe = now + RETRANSMIT_NANOS;
+            requestsSent++;
+            resolver.sendRequest(address);
+            armTimer(e.nextProbe);
         }
         return e.mac;
     }
@@ -119,6 +144,7 @@ public final class ArpCache {
                 entries.put(address, e);
             }
             e.state = State.INCOMPLETE;
+            e.probing = false;
             e.probes = 1;
             e.nextProbe = now + RETRANSMIT_NANOS;
             requestsSent++;
@@ -166,6 +192,7 @@ public final class ArpCache {
         e.state = State.REACHABLE;
         e.expires = loop.now() + reachableNanos;
         e.probes = 0;
+        e.probing = false;
         flushQueue(e);
         armTimer(e.expires);
     }
@@ -231,11 +258,25 @@ public final class ArpCache {
                     }
                     next = Math.min(next, e.nextProbe);
                 }
-                case REACHABLE -> {
-                    if (now >= e.expires) {
+                case REACHABLE, STALE -> {
+                    if (e.probing && now >= e.nextProbe) {
+                        if (e.probes >= MAX_PROBES) {
+                            failures++;
+                            entries.remove(e.address); // the neighbour stopped answering
+                            continue;
+                        }
+                        e.probes++;
+                        e.nextProbe = now + RETRANSMIT_NANOS;
+                        requestsSent++;
+                        resolver.sendRequest(e.address);
+                    }
+                    if (now >= e.expires + STALE_NANOS) {
                         entries.remove(e.address);
-                    } else {
-                        next = Math.min(next, e.expires);
+                        continue;
+                    }
+                    next = Math.min(next, now < e.expires ? e.expires : e.expires + STALE_NANOS);
+                    if (e.probing) {
+                        next = Math.min(next, e.nextProbe);
                     }
                 }
                 case PERMANENT -> {
@@ -291,11 +332,12 @@ public final class ArpCache {
         List<Neighbor> out = new ArrayList<>();
         long now = loop.now();
         entries.forEach((k, e) -> {
-            if (e.state == State.REACHABLE && now >= e.expires) {
+            if (e.state == State.REACHABLE && now >= e.expires + STALE_NANOS) {
                 return;
             }
-            out.add(new Neighbor(e.address, e.mac, e.state,
-                    e.state == State.REACHABLE ? e.expires - now : -1));
+            boolean stale = e.state == State.REACHABLE && now >= e.expires;
+            out.add(new Neighbor(e.address, e.mac, stale ? State.STALE : e.state,
+                    e.state == State.REACHABLE ? (stale ? e.expires + STALE_NANOS - now : e.expires - now) : -1));
         });
         out.sort(Comparator.comparingLong(n -> Integer.toUnsignedLong(n.address())));
         return out;
