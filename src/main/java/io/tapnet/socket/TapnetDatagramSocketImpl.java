@@ -116,31 +116,33 @@ final class TapnetDatagramSocketImpl extends DatagramSocketImpl {
         int off = p.getOffset();
         int room = p.getLength();
         while (true) {
-            long result = loop.call(() -> {
-                SocketError error = e.takeError();
-                if (error != null) {
-                    throw new TransportException(error);
-                }
-                if (e.nextLength() < 0) {
-                    readable.arm(timeout, app);
-                    return -1L;
-                }
-                if (!consume) {
-                    return (long) e.nextLength();
-                }
-                int n = e.receive(data, off, room);
-                return ((long) e.lastSourcePort() << 48) | ((e.lastSourceAddress() & 0xffffffffL) << 16) | n;
-            });
-            if (result >= 0) {
+            Received result;
+            try {
+                result = loop.call(() -> {
+                    SocketError error = e.takeError();
+                    if (error != null) {
+                        throw new TransportException(error);
+                    }
+                    if (e.nextLength() < 0) {
+                        readable.arm(timeout, app);
+                        return null;
+                    }
+                    if (!consume) {
+                        return new Received(e.nextLength(), 0, 0);
+                    }
+                    int n = e.receive(data, off, room);
+                    return new Received(n, e.lastSourceAddress(), e.lastSourcePort());
+                });
+            } catch (TransportException ex) {
+                throw SocketErrors.toIOException(ex);
+            }
+            if (result != null) {
                 if (!consume) {
                     return;
                 }
-                int n = (int) (result & 0xffff);
-                int address = (int) ((result >>> 16) & 0xffffffffL);
-                int port = (int) (result >>> 48);
-                p.setLength(n);
-                p.setAddress(EmulatedHost.toInet(address));
-                p.setPort(port);
+                p.setLength(result.length());
+                p.setAddress(EmulatedHost.toInet(result.address()));
+                p.setPort(result.port());
                 return;
             }
             readable.block();
@@ -148,6 +150,9 @@ final class TapnetDatagramSocketImpl extends DatagramSocketImpl {
                 throw new SocketTimeoutException("Receive timed out");
             }
         }
+    }
+
+    private record Received(int length, int address, int port) {
     }
 
     @Override
