@@ -106,8 +106,7 @@ public final class Ping implements IcmpListener {
         }
         int seq = transmitted + 1;
         int total = Ipv4View.MIN_HEADER + IcmpView.HEADER_LENGTH + payloadSize;
-        Frame f = (total + EthernetView.HEADER_LENGTH + Frame.HEADROOM > stack.loop().pool().frameCapacity()
-                ? stack.loop().largePool() : stack.loop().pool()).acquire();
+        Frame f = stack.loop().acquire(EthernetView.HEADER_LENGTH + total);
         ByteBuffer b = f.buffer();
         int ipAt = f.offset() + EthernetView.HEADER_LENGTH;
         // Like Linux's default path-MTU "want" mode: DF when the datagram fits, fragments when it does not.

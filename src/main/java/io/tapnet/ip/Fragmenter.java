@@ -1,7 +1,7 @@
 package io.tapnet.ip;
 
 import io.tapnet.phy.Frame;
-import io.tapnet.phy.FramePool;
+import io.tapnet.phy.EventLoop;
 import io.tapnet.wire.EthernetView;
 import io.tapnet.wire.InternetChecksum;
 import io.tapnet.wire.Ipv4View;
@@ -27,11 +27,11 @@ final class Fragmenter {
 
     /**
      * Emits the fragments of the datagram in {@code frame} (Ethernet room at the offset, IPv4 header
-     * after it) to {@code sink}, each in a new frame from {@code pool}, sized for {@code mtu}. Does not
+     * after it) to {@code sink}, each in a new frame from {@code loop}, sized for {@code mtu}. Does not
      * take ownership of {@code frame}. Returns the number of fragments, or 0 if the MTU cannot carry
      * even 8 data bytes.
      */
-    int fragment(Frame frame, int mtu, FramePool pool, Consumer<Frame> sink) {
+    int fragment(Frame frame, int mtu, EventLoop loop, Consumer<Frame> sink) {
         ByteBuffer b = frame.buffer();
         int ip = frame.offset() + ETH;
         view.wrap(b, ip, frame.length() - ETH);
@@ -53,7 +53,7 @@ final class Fragmenter {
             }
             int chunk = Math.min(room, dataLength - done);
             boolean last = done + chunk == dataLength;
-            Frame f = pool.acquire();
+            Frame f = loop.acquire(ETH + hl + chunk);
             ByteBuffer fb = f.buffer();
             int fip = f.offset() + ETH;
             fb.put(fip, b, ip, Ipv4View.MIN_HEADER);

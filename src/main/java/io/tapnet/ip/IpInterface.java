@@ -26,6 +26,8 @@ public final class IpInterface implements ArpCache.Resolver {
     private final int prefixLength;
     private final int mtu;
     private final ArpCache arp;
+    /** Carrier came up and the gratuitous ARP is still to be sent. */
+    boolean announcePending;
 
     IpInterface(Ipv4Stack stack, Port port, long mac, int address, int prefixLength, int mtu) {
         this.stack = stack;

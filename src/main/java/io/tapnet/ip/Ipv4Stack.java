@@ -4,6 +4,7 @@ import io.tapnet.phy.EventLoop;
 import io.tapnet.phy.Frame;
 import io.tapnet.phy.FrameHandler;
 import io.tapnet.phy.Port;
+import io.tapnet.phy.Timer;
 import io.tapnet.wire.ArpView;
 import io.tapnet.wire.EthernetView;
 import io.tapnet.wire.IcmpView;
@@ -59,6 +60,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final Ipv4View outIp = new Ipv4View();
     private final Fragmenter fragmenter = new Fragmenter();
     private final Reassembler reassembler;
+    /** Sends the gratuitous ARPs of interfaces that came up (RFC 5227 section 3). */
+    private final Timer announcer;
 
     public Ipv4Stack(EventLoop loop, String node, boolean forwarding) {
         this.loop = loop;
@@ -66,6 +69,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         this.forwarding = forwarding;
         this.loopback = new Port(loop, node, "lo", this);
         this.reassembler = new Reassembler(loop, this, counters);
+        this.announcer = loop.newTimer(this::announcePending);
     }
 
     public String node() {
@@ -448,7 +452,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
 
     /** Sends {@code frame} through {@code out} in fragments and releases it. */
     private void fragmentOut(Frame frame, IpInterface out, int nextHop) {
-        int n = fragmenter.fragment(frame, out.mtu(), loop.pool(), f -> out.output(f, nextHop));
+        int n = fragmenter.fragment(frame, out.mtu(), loop, f -> out.output(f, nextHop));
         if (n == 0) {
             counters.ipFragFails++;
         } else {
@@ -644,10 +648,40 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         IpInterface iface = byPortIndex[port.index()];
-        if (up) {
+        if (up && !booting) {
             iface.announce();
+        } else if (up) {
+            iface.announcePending = true;
+            if (!announcer.isScheduled()) {
+                // A little jitter per node, so that a whole network coming up at once announces itself
+                // over a few milliseconds, one broadcast flood at a time, instead of all at the same instant.
+                announcer.scheduleIn(ANNOUNCE_JITTER_NANOS / 2 + Math.floorMod(node.hashCode(), ANNOUNCE_JITTER_NANOS / 2));
+            }
         } else {
+            iface.announcePending = false;
             iface.arp().clear();
+        }
+    }
+
+    private static final int ANNOUNCE_JITTER_NANOS = 10_000_000;
+    private boolean booting;
+
+    /**
+     * While a whole network is being built, interfaces that come up announce themselves a few
+     * milliseconds later, with per-node jitter, rather than at once: otherwise every gratuitous ARP
+     * of a large network would be flooded by its switch at the same instant, each flood copying the
+     * frame to every port before any copy is consumed.
+     */
+    public void setBooting(boolean booting) {
+        this.booting = booting;
+    }
+
+    private void announcePending() {
+        for (IpInterface i : interfaces) {
+            if (i.announcePending && i.port().hasCarrier()) {
+                i.announce();
+            }
+            i.announcePending = false;
         }
     }
 

@@ -215,7 +215,7 @@ final class Reassembler {
             counters.ipReasmFails++;
             if (p.header != null) {
                 // RFC 792: time exceeded, code 1, quoting the first fragment's header and data.
-                Frame first = loop.pool().acquire();
+                Frame first = loop.acquire(ETH + p.header.length + p.firstLength);
                 int hl = p.header.length;
                 int quoted = p.firstLength;
                 ByteBuffer fb = first.buffer();

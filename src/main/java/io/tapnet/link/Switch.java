@@ -107,7 +107,7 @@ public final class Switch implements FrameHandler {
                 continue;
             }
             if (last != null) {
-                last.transmit(loop.pool().copyOf(frame));
+                last.transmit(loop.copy(frame));
             }
             last = p;
         }

@@ -50,7 +50,7 @@ public final class EventLoop {
 
     public EventLoop(Clock clock) {
         this.clock = clock;
-        this.pool = new FramePool();
+        this.pool = new FramePool(STANDARD_FRAME_CAPACITY, 4096);
     }
 
     /** A loop in virtual time, for tests and faster-than-real-time runs, driven by the calling thread. */
@@ -170,6 +170,35 @@ public final class EventLoop {
 
     /** A 65 535-byte IPv4 datagram, its Ethernet and 802.1Q headers, and the headroom. */
     public static final int LARGE_FRAME_CAPACITY = 65_535 + 18 + Frame.HEADROOM;
+    /**
+     * The loop's everyday frames: a 1500-byte MTU frame with an 802.1Q tag and the headroom, rounded
+     * to 2 KiB. Most traffic is this size or smaller; a broadcast flooded to hundreds of ports must
+     * not cost hundreds of jumbo buffers.
+     */
+    public static final int STANDARD_FRAME_CAPACITY = 2048;
+
+    private FramePool jumboPool;
+
+    /** A frame from the smallest pool whose frames hold {@code length} bytes after the headroom. */
+    public Frame acquire(int length) {
+        if (length + Frame.HEADROOM <= STANDARD_FRAME_CAPACITY) {
+            return pool.acquire();
+        }
+        if (length + Frame.HEADROOM <= Frame.DEFAULT_CAPACITY) {
+            if (jumboPool == null) {
+                jumboPool = new FramePool(Frame.DEFAULT_CAPACITY, 256);
+            }
+            return jumboPool.acquire();
+        }
+        return largePool().acquire();
+    }
+
+    /** A copy of {@code frame} in a frame of the right size class. */
+    public Frame copy(Frame frame) {
+        Frame f = acquire(frame.length() + Math.max(0, frame.offset() - Frame.HEADROOM));
+        f.copyFrom(frame);
+        return f;
+    }
 
     public Timer newTimer(Runnable action) {
         return new Timer(this, action);

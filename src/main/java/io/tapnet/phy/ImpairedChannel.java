@@ -115,7 +115,7 @@ final class ImpairedChannel {
         boolean duplicate = im.duplicate() > 0 && random.nextDouble() < im.duplicate();
         if (duplicate) {
             duplicated++;
-            Frame copy = loop.pool().copyOf(frame);
+            Frame copy = loop.copy(frame);
             schedule(copy, arrival(im, departure));
         }
         schedule(frame, arrival(im, departure));

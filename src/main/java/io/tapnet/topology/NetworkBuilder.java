@@ -104,8 +104,12 @@ public final class NetworkBuilder {
                 Port b = requirePort(network, spec.b());
                 Link link = Link.connect(a, b);
                 link.seed(seed + network.links().size());
-                link.impair(a, spec.aToB());
-                link.impair(b, spec.bToA());
+                if (!spec.aToB().isNone()) {
+                    link.impair(a, spec.aToB());
+                }
+                if (!spec.bToA().isNone()) {
+                    link.impair(b, spec.bToA());
+                }
                 network.addLink(spec, link);
                 if (captureDir != null) {
                     Files.createDirectories(captureDir);
@@ -115,6 +119,9 @@ public final class NetworkBuilder {
                     link.setObserver(capture);
                     network.addCapture(capture);
                 }
+            }
+            for (Ipv4Stack stack : network.stacks().values()) {
+                stack.setBooting(false);
             }
             EventScheduler.schedule(network);
             if (!virtualTime) {
@@ -153,6 +160,7 @@ public final class NetworkBuilder {
 
     private static Ipv4Stack buildStack(EventLoop loop, NodeSpec spec, int nodeIndex) {
         Ipv4Stack stack = new Ipv4Stack(loop, spec.name(), spec.kind() == NodeKind.ROUTER);
+        stack.setBooting(true);
         List<InterfaceSpec> ifs = spec.interfaces();
         for (int i = 0; i < ifs.size(); i++) {
             InterfaceSpec is = ifs.get(i);

@@ -106,7 +106,7 @@ class TopologyErrorsTest {
                 nodes:
                   h1: { kind: host, ip: 10.0.0.1/24 }
                 """, 2, 1, "unknown key 'node' at the top level; did you mean 'nodes'?",
-                "(allowed: name, description, nodes, links)");
+                "(allowed: name, description, nodes, links, events)");
     }
 
     // --- keys and kinds ------------------------------------------------------------------------
