@@ -58,6 +58,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final Ipv4View quotedIp = new Ipv4View();
     /** The view of datagrams this node sends, separate so that sending never disturbs {@link #ip}. */
     private final Ipv4View outIp = new Ipv4View();
+    /** The datagram being delivered came as a link-layer broadcast: RFC 1122 3.2.2 forbids errors about it. */
+    private boolean linkBroadcast;
     private final Fragmenter fragmenter = new Fragmenter();
     private final Reassembler reassembler;
     /** Sends the gratuitous ARPs of interfaces that came up (RFC 5227 section 3). */
@@ -210,7 +212,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     @Override
     public void onFrame(Port port, Frame frame) {
         if (port == loopback) {
-            receiveIpv4(null, frame);
+            receiveIpv4(null, frame, false);
             return;
         }
         IpInterface in = byPortIndex[port.index()];
@@ -234,7 +236,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         switch (eth.etherType()) {
             case EthernetView.ETHERTYPE_ARP -> receiveArp(in, frame);
-            case EthernetView.ETHERTYPE_IPV4 -> receiveIpv4(in, frame);
+            case EthernetView.ETHERTYPE_IPV4 -> receiveIpv4(in, frame, MacAddress.isMulticast(destination));
             default -> {
                 counters.ethUnknownType++;
                 frame.release();
@@ -279,7 +281,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         frame.release();
     }
 
-    private void receiveIpv4(IpInterface in, Frame frame) {
+    /** @param linkBroadcast the frame came to a broadcast or multicast MAC address */
+    private void receiveIpv4(IpInterface in, Frame frame, boolean linkBroadcast) {
         ByteBuffer b = frame.buffer();
         int ipOffset = frame.offset() + ETH;
         int status = ip.wrap(b, ipOffset, frame.length() - ETH);
@@ -307,7 +310,13 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         if (isLocalAddress(destination) || isBroadcastFor(destination)) {
+            this.linkBroadcast = linkBroadcast;
             deliverLocally(in, frame);
+            this.linkBroadcast = false;
+        } else if (linkBroadcast) {
+            // RFC 1812 5.3.4: a datagram for someone else that came as a link-layer broadcast is not forwarded.
+            counters.ipInAddrErrors++;
+            frame.release();
         } else if (isMulticast(destination)) {
             counters.ipInAddrErrors++; // no multicast groups joined
             frame.release();
@@ -597,12 +606,19 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
                 return; // never an error about an error
             }
         }
+        if (linkBroadcast) {
+            return;
+        }
         if (!icmpErrorLimit.take(loop.now())) {
             counters.icmpRateLimited++;
             return;
         }
         int quoteLength = Math.min(quotedIp.totalLength(), ICMP_ERROR_MAX - Ipv4View.MIN_HEADER - IcmpView.HEADER_LENGTH);
-        int errorSource = in != null ? in.address() : sourceFor(source);
+        // About a datagram addressed to us, answer from the address it was sent to, as hosts do;
+        // about one passing through, from the interface it came in on, so traceroute sees that hop.
+        int quotedDestination = quotedIp.destination();
+        int errorSource = isLocalAddress(quotedDestination) ? quotedDestination
+                : in != null ? in.address() : sourceFor(source);
         Frame e = loop.pool().acquire();
         ByteBuffer eb = e.buffer();
         int eIp = e.offset() + ETH;
