@@ -8,6 +8,8 @@ import io.tapnet.cli.Console.NodeContext;
 import io.tapnet.ip.IpInterface;
 import io.tapnet.ip.Ipv4Stack;
 import io.tapnet.ip.Route;
+import io.tapnet.ip.filter.Chain;
+import io.tapnet.ip.filter.Firewall;
 import io.tapnet.link.ArpCache;
 import io.tapnet.link.MacTable;
 import io.tapnet.link.Switch;
@@ -43,6 +45,8 @@ final class NodeCommands {
                 m.put("arp", ArpCmd::new);
                 m.put("ifconfig", IfconfigCmd::new);
                 m.put("counters", CountersCmd::new);
+                m.put("firewall", FirewallCmd::new);
+                m.put("conntrack", ConntrackCmd::new);
             }
             case LINUX -> {
                 m.put("ping", PingCmd::new);
@@ -272,6 +276,68 @@ final class NodeCommands {
                     ctx.out().printf("%-22s %d%n", k, v);
                 }
             });
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "firewall", mixinStandardHelpOptions = true,
+            description = "Show the node's ACL and security-group rules with packet and byte counters (like iptables -L -v), and its NAT.")
+    static final class FirewallCmd implements Callable<Integer> {
+        private final NodeContext ctx;
+        @Option(names = "-Z", description = "zero the counters after showing them")
+        boolean zero;
+
+        FirewallCmd(NodeContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            String node = ctx.node().name();
+            Ipv4Stack stack = ctx.network().stack(node);
+            List<String> lines = ctx.network().call(() -> {
+                if (!(stack.filter() instanceof Firewall f)) {
+                    return List.of("(no firewall on " + node + ": the topology gives it no acl, security-group or nat)");
+                }
+                List<String> out = f.describe();
+                if (zero) {
+                    f.chains().forEach(Chain::resetCounters);
+                }
+                return out;
+            });
+            lines.forEach(ctx.out()::println);
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "conntrack", mixinStandardHelpOptions = true,
+            description = "Show tracked connections with the seconds each has left (like conntrack -L).")
+    static final class ConntrackCmd implements Callable<Integer> {
+        private final NodeContext ctx;
+        @Option(names = "-F", description = "forget every tracked connection (like conntrack -F)")
+        boolean flush;
+
+        ConntrackCmd(NodeContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            String node = ctx.node().name();
+            Ipv4Stack stack = ctx.network().stack(node);
+            List<String> lines = ctx.network().call(() -> {
+                if (!(stack.filter() instanceof Firewall f)) {
+                    return List.of("(no connection tracking on " + node + ": the topology gives it no acl,"
+                            + " security-group or nat)");
+                }
+                if (flush) {
+                    int n = f.connTrack().size();
+                    f.clearConnections();
+                    return List.of(n + " flow entries have been deleted.");
+                }
+                return f.describeConnections(ctx.network().loop().now());
+            });
+            lines.forEach(ctx.out()::println);
             return Main.OK;
         }
     }

@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * @param netns         network namespace of a Linux node (defaults to the node name); null for other kinds
  * @param macTableSize  switch only: how many MAC addresses the switch learns at most
  * @param macAgingNanos switch only: how long a learned MAC stays in the table without being seen again
+ * @param firewall      hosts and routers: access control and NAT ({@link FirewallSpec#NONE} without)
  */
 public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
-                       List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos) {
+                       List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
+                       FirewallSpec firewall) {
 
     /** Switch MAC table capacity when the file gives none. */
     public static final int DEFAULT_MAC_TABLE_SIZE = 8192;
@@ -31,15 +33,28 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
     public NodeSpec {
         interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
         routes = routes == null ? List.of() : List.copyOf(routes);
+        firewall = firewall == null ? FirewallSpec.NONE : firewall;
         if (kind == NodeKind.LINUX && netns == null) {
             netns = name;
         }
     }
 
+    /** A node without access control or NAT. */
+    public NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
+                    List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos) {
+        this(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, FirewallSpec.NONE);
+    }
+
     /** A node with the switch settings at their defaults. */
     public NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
                     List<RouteSpec> routes) {
-        this(name, kind, interfaces, gateway, routes, null, DEFAULT_MAC_TABLE_SIZE, DEFAULT_MAC_AGING_NANOS);
+        this(name, kind, interfaces, gateway, routes, null, DEFAULT_MAC_TABLE_SIZE, DEFAULT_MAC_AGING_NANOS,
+                FirewallSpec.NONE);
+    }
+
+    /** This node with {@code firewall} as its access control and NAT. */
+    public NodeSpec withFirewall(FirewallSpec firewall) {
+        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall);
     }
 
     /** The interface called {@code interfaceName}, or null. */

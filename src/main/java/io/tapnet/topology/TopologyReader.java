@@ -3,6 +3,13 @@ package io.tapnet.topology;
 import io.tapnet.topology.SourceMap.Field;
 import io.tapnet.topology.SourceMap.Position;
 import io.tapnet.topology.YamlValues.Entry;
+import io.tapnet.ip.filter.ConnTrackConfig;
+import io.tapnet.ip.filter.Direction;
+import io.tapnet.ip.filter.InterfaceAcl;
+import io.tapnet.ip.filter.PortForward;
+import io.tapnet.ip.filter.Rule;
+import io.tapnet.ip.filter.RuleSyntaxException;
+import io.tapnet.ip.filter.SecurityGroup;
 import io.tapnet.phy.Impairment;
 
 import java.util.ArrayList;
@@ -16,6 +23,7 @@ import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
@@ -37,16 +45,27 @@ final class TopologyReader {
     static final String NETNS = "netns";
     static final String MAC_TABLE_SIZE = "mac-table-size";
     static final String MAC_AGING = "mac-aging";
+    static final String ACL = "acl";
+    static final String SECURITY_GROUP = "security-group";
+    static final String NAT = "nat";
+    static final String CONNTRACK = "conntrack";
 
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links", "events");
     static final List<String> ALL_NODE_KEYS =
-            List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING);
+            List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
             NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES),
             NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS),
-            NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES),
+            NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES, NAT, CONNTRACK),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));
     static final List<String> INTERFACE_KEYS = List.of(IP, MAC, MTU);
+    /** Access-control keys of an interface in map form, by node kind (linux nodes take none). */
+    static final Map<NodeKind, List<String>> INTERFACE_ACCESS_KEYS = new EnumMap<>(Map.of(
+            NodeKind.HOST, List.of(ACL, SECURITY_GROUP),
+            NodeKind.ROUTER, List.of(ACL)));
+    static final List<String> ACL_KEYS = List.of("in", "out");
+    static final List<String> SECURITY_GROUP_KEYS = List.of("inbound", "outbound");
+    static final List<String> NAT_KEYS = List.of("masquerade", "forward");
     /** Impairment settings, both directions unless inside 'forward' (a to b) or 'reverse' (b to a). */
     static final List<String> IMPAIRMENT_KEYS = List.of("delay", "jitter", "jitter-reorder", "loss", "burst",
             "duplicate", "corrupt", "reorder", "rate", "queue");
@@ -82,6 +101,11 @@ final class TopologyReader {
         Position macTableSizePosition = Position.NONE;
         long macAgingNanos = NodeSpec.DEFAULT_MAC_AGING_NANOS;
         Position macAgingPosition = Position.NONE;
+        final Map<String, InterfaceAcl> acls = new LinkedHashMap<>();
+        final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
+        final List<String> masquerade = new ArrayList<>();
+        final List<PortForward> forwards = new ArrayList<>();
+        ConnTrackConfig conntrack;
         /** Part of the node could not be read and was reported; later checks must not pile on. */
         boolean incomplete;
 
@@ -100,7 +124,8 @@ final class TopologyReader {
         }
 
         NodeSpec toSpec(SourceMap map) {
-            NodeSpec spec = new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos);
+            NodeSpec spec = new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos,
+                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack));
             map.put(spec, Field.NAME, namePosition);
             map.put(spec, Field.KIND, kindPosition);
             map.put(spec, Field.GATEWAY, gatewayPosition);
@@ -290,6 +315,12 @@ final class TopologyReader {
                 }
             }
         }
+        if (settings.containsKey(NAT)) {
+            readNat(draft, settings.get(NAT));
+        }
+        if (settings.containsKey(CONNTRACK)) {
+            readConntrack(draft, settings.get(CONNTRACK));
+        }
     }
 
     private NodeKind readKind(NodeDraft draft, Entry node, Entry kind) {
@@ -317,6 +348,19 @@ final class TopologyReader {
         String key = setting.key();
         if (allowed.contains(key)) {
             return true;
+        }
+        if (draft.kind == NodeKind.LINUX && (key.equals(NAT) || key.equals(CONNTRACK) || key.equals(ACL)
+                || key.equals(SECURITY_GROUP))) {
+            yaml.report(setting.keyNode(), linuxAccessControl(key, draft.name));
+            return false;
+        }
+        if (key.equals(ACL) || key.equals(SECURITY_GROUP)) {
+            yaml.report(setting.keyNode(), "'" + key + "' goes on an interface of node '" + draft.name + "', in the"
+                    + " map form: interfaces: { eth0: { ip: 10.0.1.10/24, " + key + ": "
+                    + (key.equals(ACL) ? "{ in: [\"allow tcp to any port 22\", \"deny any\"] }"
+                    : "{ inbound: [\"tcp 22 from 10.0.2.0/24\"] }") + " } }"
+                    + (key.equals(SECURITY_GROUP) ? " (security groups attach to network interfaces, as in a cloud)" : ""));
+            return false;
         }
         String allowedList = " (allowed" + (draft.kind == null ? "" : " for " + draft.kind) + ": "
                 + String.join(", ", allowed) + ")";
@@ -403,9 +447,16 @@ final class TopologyReader {
                             mtu = number;
                         }
                     }
-                    default -> yaml.report(setting.keyNode(), "unknown key '" + setting.key() + "' in " + what
-                            + Suggestions.didYouMean(setting.key(), INTERFACE_KEYS)
-                            + " (allowed: " + String.join(", ", INTERFACE_KEYS) + ")");
+                    case ACL, SECURITY_GROUP -> readInterfaceAccess(draft, entry.key(), setting);
+                    default -> {
+                        List<String> access = INTERFACE_ACCESS_KEYS.getOrDefault(draft.kind, List.of());
+                        List<String> candidates = new ArrayList<>(INTERFACE_KEYS);
+                        candidates.addAll(access);
+                        yaml.report(setting.keyNode(), "unknown key '" + setting.key() + "' in " + what
+                                + Suggestions.didYouMean(setting.key(), candidates)
+                                + " (allowed: " + String.join(", ", INTERFACE_KEYS) + ")"
+                                + (access.isEmpty() ? "" : " (access control: " + String.join(", ", access) + ")"));
+                    }
                 }
             }
             if (ip == null) {
@@ -427,6 +478,264 @@ final class TopologyReader {
             map.markIncomplete(spec);
         }
         draft.interfaces.add(spec);
+    }
+
+    // ------------------------------------------------------------------ access control and NAT
+
+    static String linuxAccessControl(String key, String node) {
+        return "'" + key + "' cannot be applied to linux node '" + node + "': its kernel filters for itself, and"
+                + " tapnet does not reach into the namespace; ACLs, security groups and NAT belong on tapnet routers"
+                + " and hosts, so put the rules on the router interface that faces '" + node + "'";
+    }
+
+    /** An 'acl' or 'security-group' inside an interface's map. */
+    private void readInterfaceAccess(NodeDraft draft, String iface, Entry setting) {
+        String key = setting.key();
+        if (draft.kind == NodeKind.LINUX) {
+            yaml.report(setting.keyNode(), linuxAccessControl(key, draft.name));
+            return;
+        }
+        if (key.equals(SECURITY_GROUP) && draft.kind != NodeKind.HOST) {
+            yaml.report(setting.keyNode(), "security groups are for host interfaces; on router '" + draft.name
+                    + "' write an 'acl' instead (start it with \"allow established\" to let replies through)");
+            return;
+        }
+        String what = "'" + key + "' of " + draft.name + ":" + iface;
+        if (key.equals(ACL)) {
+            Map<String, List<Rule>> lists = readRuleLists(setting, what, ACL_KEYS, false,
+                    "acl: { in: [\"allow tcp from 10.0.1.10 to any port 22\", \"deny tcp to any port 22\", \"allow any\"],"
+                            + " out: [\"allow any\"] }");
+            if (lists != null) {
+                draft.acls.put(iface, new InterfaceAcl(lists.get("in"), lists.get("out")));
+            }
+        } else {
+            Map<String, List<Rule>> lists = readRuleLists(setting, what, SECURITY_GROUP_KEYS, true,
+                    "security-group: { inbound: [\"tcp 22 from 10.0.2.10/32\", \"icmp\"], outbound: [\"all\"] }");
+            if (lists != null) {
+                draft.securityGroups.put(iface, new SecurityGroup(lists.get("inbound"), lists.get("outbound")));
+            }
+        }
+    }
+
+    /**
+     * A mapping from direction ('in'/'out' or 'inbound'/'outbound') to a list of rules; null when the
+     * value is not a mapping. A direction that is not given maps to null.
+     */
+    private Map<String, List<Rule>> readRuleLists(Entry setting, String what, List<String> keys, boolean securityGroup,
+                                                  String example) {
+        Node value = setting.value();
+        if (YamlValues.isNull(value)) {
+            return new LinkedHashMap<>();
+        }
+        if (!(value instanceof MappingNode mapping)) {
+            yaml.report(value, what + " maps " + String.join(" and ", keys) + " to lists of rules, e.g. " + example
+                    + "; found " + YamlValues.describe(value));
+            return null;
+        }
+        Map<String, List<Rule>> lists = new LinkedHashMap<>();
+        for (Entry e : yaml.entries(mapping, "key", "in " + what)) {
+            int index = keys.indexOf(e.key());
+            if (index < 0) {
+                yaml.report(e.keyNode(), "unknown key '" + e.key() + "' in " + what
+                        + Suggestions.didYouMean(e.key(), keys) + " (allowed: " + String.join(", ", keys) + ")");
+                continue;
+            }
+            Direction direction = index == 0 ? Direction.IN : Direction.OUT;
+            lists.put(e.key(), readRules(e.value(), direction, what + " " + e.key(), securityGroup));
+        }
+        return lists;
+    }
+
+    private List<Rule> readRules(Node value, Direction direction, String what, boolean securityGroup) {
+        List<Rule> rules = new ArrayList<>();
+        List<Node> items;
+        if (YamlValues.isNull(value)) {
+            return rules;
+        } else if (value instanceof SequenceNode list) {
+            items = list.getValue();
+        } else if (value instanceof ScalarNode) {
+            items = List.of(value); // one rule need not be wrapped in a list
+        } else {
+            yaml.report(value, what + " must be a list of rules, e.g. [\""
+                    + (securityGroup ? "tcp 22 from 10.0.2.0/24" : "allow tcp to any port 22") + "\"]; found "
+                    + YamlValues.describe(value));
+            return rules;
+        }
+        for (Node item : items) {
+            if (!(item instanceof ScalarNode scalar) || YamlValues.isNull(item)) {
+                yaml.report(item, "each rule in " + what + " is a string like \""
+                        + (securityGroup ? "tcp 22 from 10.0.2.0/24" : "allow tcp to any port 22") + "\"; found "
+                        + YamlValues.describe(item));
+                continue;
+            }
+            try {
+                Rule rule = securityGroup ? SecurityGroup.parseRule(direction, scalar.getValue())
+                        : Rule.parse(direction, scalar.getValue());
+                map.put(rule, Field.SELF, YamlValues.position(item));
+                rules.add(rule);
+            } catch (RuleSyntaxException e) {
+                yaml.report(positionIn(scalar, e.offset()), what + ": " + e.getMessage());
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * Where character {@code offset} of a scalar's value was written, when that can be told exactly (a
+     * one-line plain or quoted scalar without escapes); the scalar's start otherwise.
+     */
+    static Position positionIn(ScalarNode scalar, int offset) {
+        Position start = YamlValues.position(scalar);
+        if (offset <= 0 || scalar.getStartMark().isEmpty() || scalar.getEndMark().isEmpty()) {
+            return start;
+        }
+        var from = scalar.getStartMark().get();
+        var to = scalar.getEndMark().get();
+        if (from.getLine() != to.getLine()) {
+            return start;
+        }
+        int written = to.getColumn() - from.getColumn();
+        int length = scalar.getValue().length();
+        ScalarStyle style = scalar.getScalarStyle();
+        int quote = switch (style) {
+            case PLAIN -> 0;
+            case SINGLE_QUOTED, DOUBLE_QUOTED -> 1;
+            default -> -1;
+        };
+        if (quote < 0 || written != length + 2 * quote) {
+            return start;
+        }
+        return new Position(start.line(), start.column() + quote + offset);
+    }
+
+    private void readNat(NodeDraft draft, Entry entry) {
+        String what = "'nat' of router '" + draft.name + "'";
+        String example = "nat: { masquerade: [eth1], forward: [\"tcp 8080 -> 10.0.2.10:80\"] }";
+        if (!(entry.value() instanceof MappingNode mapping)) {
+            yaml.report(YamlValues.isNull(entry.value()) ? entry.keyNode() : entry.value(), what
+                    + " takes 'masquerade' (interfaces) and 'forward' (port forwards), e.g. " + example
+                    + "; found " + YamlValues.describe(entry.value()));
+            return;
+        }
+        for (Entry e : yaml.entries(mapping, "key", "in " + what)) {
+            switch (e.key()) {
+                case "masquerade" -> {
+                    for (Node item : scalarItems(e.value(), what + " masquerade", "masquerade: [eth1]")) {
+                        String name = ((ScalarNode) item).getValue();
+                        if (draft.interfaceNamed(name) == null) {
+                            if (!draft.incomplete) {
+                                yaml.report(item, "router '" + draft.name + "' has no interface '" + name
+                                        + "' to masquerade on" + Suggestions.didYouMean(name, interfaceNames(draft))
+                                        + " (interfaces: " + String.join(", ", interfaceNames(draft)) + ")");
+                            }
+                        } else if (draft.masquerade.contains(name)) {
+                            yaml.report(item, "interface '" + name + "' is listed twice in " + what + " masquerade");
+                        } else {
+                            draft.masquerade.add(name);
+                        }
+                    }
+                }
+                case "forward" -> {
+                    for (Node item : scalarItems(e.value(), what + " forward", "forward: [\"tcp 8080 -> 10.0.2.10:80\"]")) {
+                        ScalarNode scalar = (ScalarNode) item;
+                        try {
+                            PortForward forward = PortForward.parse(scalar.getValue());
+                            if (forward.address() != 0 && interfaceWithAddress(draft, forward.address()) == null) {
+                                yaml.report(item, "port forward \"" + forward.text() + "\" listens on "
+                                        + AddressSyntax.formatIpv4(forward.address()) + ", which is not an address of"
+                                        + " router '" + draft.name + "'; leave the address out to listen on all of them");
+                                continue;
+                            }
+                            map.put(forward, Field.SELF, YamlValues.position(item));
+                            draft.forwards.add(forward);
+                        } catch (RuleSyntaxException ex) {
+                            yaml.report(positionIn(scalar, ex.offset()), what + " forward: " + ex.getMessage());
+                        }
+                    }
+                }
+                default -> yaml.report(e.keyNode(), "unknown key '" + e.key() + "' in " + what
+                        + Suggestions.didYouMean(e.key(), NAT_KEYS) + " (allowed: " + String.join(", ", NAT_KEYS) + ")");
+            }
+        }
+    }
+
+    private static List<String> interfaceNames(NodeDraft draft) {
+        return draft.interfaces.stream().map(InterfaceSpec::name).toList();
+    }
+
+    private static InterfaceSpec interfaceWithAddress(NodeDraft draft, int address) {
+        for (InterfaceSpec i : draft.interfaces) {
+            if (i.address() != null && i.address().address() == address) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The scalar items of a list (or a lone scalar); other items are reported and left out. */
+    private List<Node> scalarItems(Node value, String what, String example) {
+        List<Node> items = new ArrayList<>();
+        if (YamlValues.isNull(value)) {
+            return items;
+        }
+        List<Node> all = value instanceof SequenceNode list ? list.getValue() : List.of(value);
+        for (Node item : all) {
+            if (item instanceof ScalarNode && !YamlValues.isNull(item)) {
+                items.add(item);
+            } else {
+                yaml.report(item, "each entry of " + what + " is a single value, e.g. " + example + "; found "
+                        + YamlValues.describe(item));
+            }
+        }
+        return items;
+    }
+
+    private void readConntrack(NodeDraft draft, Entry entry) {
+        String what = "'conntrack' of router '" + draft.name + "'";
+        List<String> keys = new ArrayList<>(List.of("max"));
+        keys.addAll(ConnTrackConfig.TIMEOUT_KEYS);
+        if (!(entry.value() instanceof MappingNode mapping)) {
+            yaml.report(YamlValues.isNull(entry.value()) ? entry.keyNode() : entry.value(), what
+                    + " sets the connection table's size and timeouts, e.g. conntrack: { max: 4096, udp: 30s,"
+                    + " tcp-established: 300s }; found " + YamlValues.describe(entry.value()));
+            return;
+        }
+        ConnTrackConfig config = ConnTrackConfig.DEFAULT;
+        for (Entry e : yaml.entries(mapping, "key", "in " + what)) {
+            if (e.key().equals("max")) {
+                Integer max = yaml.integer(e.value(), "'max' of " + what, "max: 65536");
+                if (max == null) {
+                    continue;
+                }
+                if (max < 1) {
+                    yaml.report(e.value(), "'max' of " + what + " must be at least 1, not " + max + " (default "
+                            + ConnTrackConfig.DEFAULT_MAX_ENTRIES + ")");
+                    continue;
+                }
+                config = config.withMaxEntries(max);
+            } else if (ConnTrackConfig.TIMEOUT_KEYS.contains(e.key())) {
+                String text = yaml.scalar(e.value(), "'" + e.key() + "' of " + what, e.key() + ": "
+                        + DurationSyntax.format(ConnTrackConfig.DEFAULT.timeout(e.key())));
+                if (text == null) {
+                    continue;
+                }
+                try {
+                    long nanos = DurationSyntax.parseNanos(text);
+                    if (nanos <= 0) {
+                        yaml.report(e.value(), "'" + e.key() + "' of " + what + " must be longer than zero, e.g. "
+                                + DurationSyntax.format(ConnTrackConfig.DEFAULT.timeout(e.key())) + " (the default)");
+                        continue;
+                    }
+                    config = config.withTimeout(e.key(), nanos);
+                } catch (IllegalArgumentException ex) {
+                    yaml.report(e.value(), "bad '" + e.key() + "' of " + what + ": " + ex.getMessage());
+                }
+            } else {
+                yaml.report(e.keyNode(), "unknown key '" + e.key() + "' in " + what
+                        + Suggestions.didYouMean(e.key(), keys) + " (allowed: " + String.join(", ", keys) + ")");
+            }
+        }
+        draft.conntrack = config;
     }
 
     private void readRoutes(NodeDraft draft, Node value) {

@@ -104,6 +104,47 @@ public final class TopologyValidator {
             checkRoutes(node);
             checkNamespace(node);
             checkSwitchSettings(node);
+            checkFirewall(node);
+        }
+    }
+
+    /**
+     * Access control and NAT fit the node: ACLs on host and router interfaces, security groups on host
+     * interfaces, NAT on routers, every named interface present. A file cannot get these wrong (its
+     * reader reports them where they are written); a topology built in code can.
+     */
+    private void checkFirewall(NodeSpec node) {
+        FirewallSpec firewall = node.firewall();
+        if (firewall.isEmpty()) {
+            return;
+        }
+        String name = node.name();
+        if (node.kind() == NodeKind.LINUX || node.kind() == NodeKind.SWITCH) {
+            report(node, Field.NAME, node.kind() == NodeKind.LINUX ? TopologyReader.linuxAccessControl("firewall", name)
+                    : "switch '" + name + "' cannot filter or translate; ACLs and NAT belong on routers and hosts");
+            return;
+        }
+        if (node.kind() != NodeKind.HOST && !firewall.securityGroups().isEmpty()) {
+            report(node, Field.NAME, "security groups are for host interfaces; give router '" + name + "' an acl instead");
+        }
+        if (node.kind() != NodeKind.ROUTER && (!firewall.masquerade().isEmpty() || !firewall.forwards().isEmpty())) {
+            report(node, Field.NAME, "NAT is done by routers; host '" + name + "' cannot masquerade or forward ports");
+        }
+        List<String> named = new ArrayList<>(firewall.acls().keySet());
+        named.addAll(firewall.securityGroups().keySet());
+        named.addAll(firewall.masquerade());
+        for (String iface : named) {
+            if (node.interfaceNamed(iface) == null) {
+                report(node, Field.NAME, "node '" + name + "' has no interface '" + iface + "' for its access control"
+                        + Suggestions.didYouMean(iface, node.interfaceNames())
+                        + " (interfaces: " + String.join(", ", node.interfaceNames()) + ")");
+            }
+        }
+        for (var forward : firewall.forwards()) {
+            if (forward.address() != 0 && node.interfaceWithAddress(forward.address()) == null) {
+                report(forward, Field.SELF, "port forward \"" + forward + "\" of router '" + name + "' listens on "
+                        + AddressSyntax.formatIpv4(forward.address()) + ", which is not one of its addresses");
+            }
         }
     }
 
