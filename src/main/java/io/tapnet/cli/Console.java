@@ -93,6 +93,8 @@ public final class Console {
                   NODE arp                      ARP cache (neighbours)
                   NODE ifconfig                 interfaces, addresses and counters
                   NODE counters                 drop and traffic counters of the node's stack
+                  NODE firewall [-Z]            ACL and security-group rules with their counters (-Z zeroes them)
+                  NODE conntrack [-F]           tracked connections and NAT mappings (-F flushes them)
                   SWITCH mac                    learned MAC addresses
                   NODE stop | NODE start        power a node off (interfaces down, dynamic state lost) or on
                   LINUXNODE CMD [ARGS...]       run any command inside a Linux node's namespace

@@ -433,6 +433,15 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         IpInterface out = route.iface();
+        boolean tooBig = ip.totalLength() > out.mtu();
+        if (tooBig && ip.dontFragment()) {
+            // RFC 1191: tell the source the next-hop MTU so path-MTU discovery can adapt. As in Linux's
+            // ip_forward, this comes before the filter hooks, so the error quotes the datagram as sent.
+            counters.ipFragFails++;
+            sendIcmpError(frame, in, IcmpView.TYPE_DEST_UNREACHABLE, IcmpView.CODE_FRAGMENTATION_NEEDED, out.mtu());
+            frame.release();
+            return;
+        }
         PacketFilter f = filter;
         if (f != null) {
             long now = loop.now();
@@ -441,14 +450,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
                 return;
             }
         }
-        if (ip.totalLength() > out.mtu()) {
-            if (ip.dontFragment()) {
-                counters.ipFragFails++;
-                // RFC 1191: tell the source the next-hop MTU so path-MTU discovery can adapt.
-                sendIcmpError(frame, in, IcmpView.TYPE_DEST_UNREACHABLE, IcmpView.CODE_FRAGMENTATION_NEEDED, out.mtu());
-                frame.release();
-                return;
-            }
+        if (tooBig) {
             ip.decrementTtl();
             counters.ipForwDatagrams++;
             fragmentOut(frame, out, route.nextHop(destination));
@@ -709,6 +711,9 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     public void setRunning(boolean running) {
         if (!running) {
             reassembler.clear();
+            if (filter != null) {
+                filter.reset();
+            }
         }
         for (IpInterface i : interfaces) {
             i.port().setAdminUp(running);

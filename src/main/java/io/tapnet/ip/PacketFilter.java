@@ -36,4 +36,8 @@ public interface PacketFilter {
 
     /** After routing, for every datagram that leaves: source NAT and the reverse of destination NAT. */
     int postrouting(IpInterface out, Frame frame, Ipv4View ip, long now);
+
+    /** The node lost power: forget dynamic state such as tracked connections. Rules stay. */
+    default void reset() {
+    }
 }

@@ -227,6 +227,12 @@ public final class Firewall implements PacketFilter {
         return natFailures;
     }
 
+    /** A stopped node forgets its connections, NAT mappings included; the rules stay. */
+    @Override
+    public void reset() {
+        clearConnections();
+    }
+
     /** Forgets every connection, as a restarted node would. Rules and their counters stay. */
     public void clearConnections() {
         table.clear();
