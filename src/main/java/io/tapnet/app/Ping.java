@@ -89,6 +89,12 @@ public final class Ping implements IcmpListener {
     /** Starts on the loop; the future completes on the loop. */
     public CompletableFuture<PingResult> start() {
         String dst = Ipv4Address.format(target);
+        if (stack.sourceFor(target) == 0) {
+            // As iputils: without a route the socket cannot connect, and nothing else is printed.
+            out.accept("ping: connect: Network is unreachable");
+            result.complete(new PingResult(0, 0, 1, 0, List.of()));
+            return result;
+        }
         out.accept("PING " + targetLabel + " (" + dst + ") " + payloadSize + "(" + (payloadSize + 28) + ") bytes of data.");
         stack.addIcmpListener(this);
         startedAt = stack.loop().now();
@@ -130,12 +136,20 @@ public final class Ping implements IcmpListener {
         transmitted = seq;
         sentAt[seq] = now;
         outstanding++;
-        if (stack.send(f) == Ipv4Stack.NO_ROUTE) {
-            out.accept("ping: connect: Network is unreachable");
+        int sent = stack.send(f);
+        if (sent != Ipv4Stack.SENT) {
             outstanding--;
             errors++;
-            finish();
-            return;
+            answered[seq] = true;
+            switch (sent) {
+                case Ipv4Stack.TOO_BIG -> out.accept("ping: local error: message too long, mtu=" + stack.mtuFor(target));
+                case Ipv4Stack.FILTERED -> out.accept("ping: sendmsg: Operation not permitted");
+                default -> out.accept("ping: sendmsg: Network is unreachable");
+            }
+            if (transmitted == count && outstanding == 0) {
+                finish();
+                return;
+            }
         }
         if (transmitted < count) {
             sendTimer.scheduleIn(intervalNanos);

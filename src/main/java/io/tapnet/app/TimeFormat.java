@@ -1,6 +1,6 @@
 package io.tapnet.app;
 
-/** Round-trip times printed the way iputils' ping and traceroute print them. */
+/** Round-trip times printed the way iputils' ping and Linux traceroute print them. */
 final class TimeFormat {
     private TimeFormat() {
     }
@@ -20,7 +20,7 @@ final class TimeFormat {
         return (micros / 1000) + "." + String.format("%03d", micros % 1000);
     }
 
-    /** Fixed three decimals, as in ping's summary line. */
+    /** Fixed three decimals, as in ping's summary line and in traceroute's hop lines. */
     static String millis3(double nanos) {
         return String.format("%.3f", nanos / 1e6);
     }

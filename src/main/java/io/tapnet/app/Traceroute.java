@@ -203,7 +203,8 @@ public final class Traceroute implements IcmpListener {
     }
 
     private void hopDone() {
-        StringBuilder line = new StringBuilder(String.format("%2d", ttl));
+        // Shaped like Linux traceroute: " 2  r2 (10.0.12.2)  0.321 ms  0.310 ms", " 4  * * *".
+        StringBuilder line = new StringBuilder(String.format("%2d ", ttl));
         int last = -1;
         List<Integer> hopResponders = new ArrayList<>();
         List<Long> hopRtts = new ArrayList<>();
@@ -218,10 +219,10 @@ public final class Traceroute implements IcmpListener {
             if (r != last) {
                 String name = names == null ? null : names.apply(r);
                 String addr = Ipv4Address.format(r);
-                line.append("  ").append(name == null ? addr : name + " (" + addr + ")");
+                line.append(' ').append(name == null ? addr : name + " (" + addr + ")");
                 last = r;
             }
-            line.append("  ").append(TimeFormat.millis(rtts[i])).append(" ms");
+            line.append("  ").append(TimeFormat.millis3(rtts[i])).append(" ms");
             if (notes[i] != null) {
                 line.append(' ').append(notes[i]);
             }

@@ -61,6 +61,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     /** The datagram being delivered came as a link-layer broadcast: RFC 1122 3.2.2 forbids errors about it. */
     private boolean linkBroadcast;
     private final Fragmenter fragmenter = new Fragmenter();
+    private final PathMtuCache pathMtu = new PathMtuCache();
     private final Reassembler reassembler;
     /** Sends the gratuitous ARPs of interfaces that came up (RFC 5227 section 3). */
     private final Timer announcer;
@@ -391,6 +392,9 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         long now = loop.now();
+        if (type == IcmpView.TYPE_DEST_UNREACHABLE && icmp.code() == IcmpView.CODE_FRAGMENTATION_NEEDED) {
+            learnPathMtu(icmp, now);
+        }
         List<IcmpListener> ls = icmpListeners;
         for (int i = 0; i < ls.size(); i++) {
             if (ls.get(i).onIcmp(ip, icmp, now)) {
@@ -398,6 +402,22 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             }
         }
         frame.release();
+    }
+
+    /** RFC 1191: remember the next-hop MTU reported for a datagram we sent. */
+    private void learnPathMtu(IcmpView icmp, long now) {
+        ByteBuffer b = icmp.buffer();
+        int quoted = icmp.payloadOffset();
+        if (icmp.payloadLength() < Ipv4View.MIN_HEADER || !isLocalAddress(b.getInt(quoted + 12))) {
+            return;
+        }
+        int mtu = icmp.nextHopMtu();
+        if (mtu == 0) {
+            // RFC 1191 section 5: an old router said nothing; assume the largest plateau below what we sent.
+            int sent = b.getShort(quoted + 2) & 0xffff;
+            mtu = sent > 1492 ? 1492 : sent > 1006 ? 1006 : sent > 576 ? 576 : 296;
+        }
+        pathMtu.learn(b.getInt(quoted + 16), mtu, now);
     }
 
     /** Rewrites an echo request into its reply in the same buffer (RFC 792 "Echo or Echo Reply"). */
@@ -453,7 +473,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         if (tooBig) {
             ip.decrementTtl();
             counters.ipForwDatagrams++;
-            fragmentOut(frame, out, route.nextHop(destination));
+            fragmentOut(frame, out, route.nextHop(destination), out.mtu());
             return;
         }
         ip.decrementTtl();
@@ -462,8 +482,8 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     }
 
     /** Sends {@code frame} through {@code out} in fragments and releases it. */
-    private void fragmentOut(Frame frame, IpInterface out, int nextHop) {
-        int n = fragmenter.fragment(frame, out.mtu(), loop, f -> out.output(f, nextHop));
+    private void fragmentOut(Frame frame, IpInterface out, int nextHop, int mtu) {
+        int n = fragmenter.fragment(frame, mtu, loop, f -> out.output(f, nextHop));
         if (n == 0) {
             counters.ipFragFails++;
         } else {
@@ -526,13 +546,14 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             }
         }
         int total = b.getShort(ipOffset + 2) & 0xffff;
-        if (total > out.mtu()) {
+        int mtu = Math.min(out.mtu(), pathMtu.get(destination, loop.now()));
+        if (total > mtu) {
             if ((b.get(ipOffset + 6) & 0x40) != 0) {
                 counters.ipFragFails++;
                 frame.release();
                 return TOO_BIG;
             }
-            fragmentOut(frame, out, route.nextHop(destination));
+            fragmentOut(frame, out, route.nextHop(destination), mtu);
             return SENT;
         }
         out.output(frame, route.nextHop(destination));
@@ -542,7 +563,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     /** The MTU of the interface a datagram to {@code destination} leaves through, or 0 without a route. */
     public int mtuFor(int destination) {
         Route r = routes.lookup(destination);
-        return r == null ? 0 : r.iface().mtu();
+        return r == null ? 0 : Math.min(r.iface().mtu(), pathMtu.get(destination, loop.now()));
     }
 
     /** The interface address a datagram to {@code destination} would leave from, or 0 without a route. */
@@ -711,6 +732,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     public void setRunning(boolean running) {
         if (!running) {
             reassembler.clear();
+            pathMtu.clear();
             if (filter != null) {
                 filter.reset();
             }

@@ -24,6 +24,8 @@ public final class MacTable {
     private final int mask;
     private int size;
     private long learnFailures;
+    /** No entry was last seen before this time (a lower bound, exact after each sweep). */
+    private long oldestSeen;
 
     public MacTable(int limit, long agingNanos) {
         if (limit <= 0) {
@@ -75,8 +77,16 @@ public final class MacTable {
             i = (i + 1) & mask;
         }
         if (size >= limit) {
-            learnFailures++;
-            return false;
+            // Aged entries hold their slots until a sweep; sweep now if any may have aged, before
+            // refusing. The bound keeps a MAC flood of fresh addresses from sweeping on every frame.
+            if (now - oldestSeen <= agingNanos || expire(now) == 0) {
+                learnFailures++;
+                return false;
+            }
+            return learn(mac, port, now);
+        }
+        if (size == 0) {
+            oldestSeen = now;
         }
         keys[i] = key;
         ports[i] = port;
@@ -88,12 +98,17 @@ public final class MacTable {
     /** Removes every entry older than the aging time. */
     public int expire(long now) {
         int removed = 0;
+        long oldest = now;
         for (int i = 0; i < keys.length; i++) {
             while (keys[i] != 0 && now - lastSeen[i] > agingNanos) {
                 deleteAt(i); // shifts a later entry into slot i: look at it again
                 removed++;
             }
+            if (keys[i] != 0 && lastSeen[i] - oldest < 0) {
+                oldest = lastSeen[i];
+            }
         }
+        oldestSeen = oldest;
         return removed;
     }
 

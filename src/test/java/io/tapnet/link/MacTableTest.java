@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class MacTableTest {
@@ -85,7 +84,7 @@ class MacTableTest {
      * traffic flooded) until the next sweep, which for the default aging time is up to 75 s away.
      */
     @Test
-    @Disabled("bug: MacTable.learn counts aged-out entries against the limit until the next sweep (up to agingNanos/4 later)")
+
     void aFullTableOfAgedEntriesStillLearnsANewAddress() {
         MacTable t = new MacTable(2, AGING);
         t.learn(1, 1, 0);
