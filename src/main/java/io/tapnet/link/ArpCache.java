@@ -240,10 +240,11 @@ public final class ArpCache {
 
     private void tick() {
         long now = loop.now();
-        scratch.clear();
-        entries.forEach((k, v) -> scratch.add(v));
+        // A copy of its own: failing an entry sends ICMP errors, which may come back into this cache.
+        List<Entry> all = new ArrayList<>(entries.size());
+        entries.forEach((k, v) -> all.add(v));
         long next = Long.MAX_VALUE;
-        for (Entry e : scratch) {
+        for (Entry e : all) {
             switch (e.state) {
                 case INCOMPLETE -> {
                     if (now >= e.nextProbe) {
@@ -283,9 +284,8 @@ public final class ArpCache {
                 }
             }
         }
-        scratch.clear();
         if (next != Long.MAX_VALUE) {
-            timer.scheduleAt(next);
+            armTimer(next);
         }
     }
 
