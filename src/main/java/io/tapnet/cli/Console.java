@@ -95,6 +95,13 @@ public final class Console {
                   NODE counters                 drop and traffic counters of the node's stack
                   NODE firewall [-Z]            ACL and security-group rules with their counters (-Z zeroes them)
                   NODE conntrack [-F]           tracked connections and NAT mappings (-F flushes them)
+                  NODE http serve [-p P] [DIR]  HTTP/1.1 server (a generated site with /bytes/N without DIR)
+                  NODE http get URL [-o FILE]   HTTP client: status and byte count, or the body
+                  NODE http stop | echo stop    stop a server started here
+                  NODE echo serve [-p P] [--udp] echo server (RFC 862)
+                  NODE nc [-u] [-e TEXT] HOST PORT  netcat: send TEXT, half-close, print the answer
+                  NODE sockets                  every TCP and UDP endpoint, like ss -tuna
+                  NODE services                 the servers running on the node
                   SWITCH mac                    learned MAC addresses
                   NODE stop | NODE start        power a node off (interfaces down, dynamic state lost) or on
                   LINUXNODE CMD [ARGS...]       run any command inside a Linux node's namespace

@@ -47,6 +47,7 @@ final class NodeCommands {
                 m.put("counters", CountersCmd::new);
                 m.put("firewall", FirewallCmd::new);
                 m.put("conntrack", ConntrackCmd::new);
+                AppCommands.addTo(m, kind);
             }
             case LINUX -> {
                 m.put("ping", PingCmd::new);

@@ -11,6 +11,7 @@ import io.tapnet.phy.LinuxNamespace;
 import io.tapnet.phy.Port;
 import io.tapnet.phy.TapAttachment;
 import io.tapnet.phy.Timer;
+import io.tapnet.app.RunningServices;
 import io.tapnet.socket.EmulatedHost;
 import io.tapnet.wire.Ipv4Address;
 
@@ -49,6 +50,7 @@ public final class Network implements AutoCloseable {
     private volatile java.util.function.Consumer<String> eventLog = System.err::println;
     private Timer captureFlush;
     private boolean closed;
+    private final RunningServices services = new RunningServices();
 
     Network(Topology topology, EventLoop loop) {
         this.topology = topology;
@@ -329,6 +331,8 @@ public final class Network implements AutoCloseable {
             return;
         }
         closed = true;
+        // First, while the loop still runs: closing an emulated socket goes through the loop.
+        services.stopAll();
         if (!isVirtualTime()) {
             loop.stop();
         }
@@ -346,6 +350,11 @@ public final class Network implements AutoCloseable {
             }
         }
         cleanups.clear();
+    }
+
+    /** The servers running on the hosts, started by the topology's {@code services:} or the console. */
+    public RunningServices services() {
+        return services;
     }
 
     public boolean isClosed() {

@@ -13,6 +13,8 @@ import io.tapnet.phy.Port;
 import io.tapnet.phy.TapAttachment;
 import io.tapnet.phy.TapDevice;
 import io.tapnet.phy.TapMode;
+import io.tapnet.app.AppHost;
+import io.tapnet.app.ServiceLauncher;
 import io.tapnet.socket.EmulatedHost;
 import io.tapnet.transport.tcp.TcpConfig;
 import io.tapnet.transport.tcp.TcpLayer;
@@ -130,10 +132,27 @@ public final class NetworkBuilder {
             if (network.reader() != null) {
                 network.reader().start();
             }
+            startServices(network);
             return network;
         } catch (IOException | RuntimeException e) {
             network.close();
             throw e;
+        }
+    }
+
+    /** Starts each host's {@code services:}; a relative directory is relative to the topology file's. */
+    private void startServices(Network network) throws IOException {
+        Path base = Path.of(topology.source()).toAbsolutePath().getParent();
+        for (NodeSpec spec : topology.nodes()) {
+            for (ServiceSpec service : spec.services()) {
+                EmulatedHost host = network.host(spec.name());
+                try {
+                    network.services().add(spec.name(), ServiceLauncher.start(service.kind(), service.port(),
+                            service.protocol(), service.argument(), base, AppHost.of(host)));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(spec.name() + ": cannot start service '" + service + "': " + e.getMessage(), e);
+                }
+            }
         }
     }
 

@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * @param macTableSize  switch only: how many MAC addresses the switch learns at most
  * @param macAgingNanos switch only: how long a learned MAC stays in the table without being seen again
  * @param firewall      hosts and routers: access control and NAT ({@link FirewallSpec#NONE} without)
+ * @param services      hosts only: servers started when the network is built ({@code services:}), in file order
  */
 public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
                        List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
-                       FirewallSpec firewall) {
+                       FirewallSpec firewall, List<ServiceSpec> services) {
 
     /** Switch MAC table capacity when the file gives none. */
     public static final int DEFAULT_MAC_TABLE_SIZE = 8192;
@@ -34,9 +35,17 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
         interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
         routes = routes == null ? List.of() : List.copyOf(routes);
         firewall = firewall == null ? FirewallSpec.NONE : firewall;
+        services = services == null ? List.of() : List.copyOf(services);
         if (kind == NodeKind.LINUX && netns == null) {
             netns = name;
         }
+    }
+
+    /** A node without services. */
+    public NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
+                    List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
+                    FirewallSpec firewall) {
+        this(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall, List.of());
     }
 
     /** A node without access control or NAT. */
@@ -54,7 +63,14 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
 
     /** This node with {@code firewall} as its access control and NAT. */
     public NodeSpec withFirewall(FirewallSpec firewall) {
-        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall);
+        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
+                services);
+    }
+
+    /** This node starting {@code services} when the network is built. */
+    public NodeSpec withServices(List<ServiceSpec> services) {
+        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
+                services);
     }
 
     /** The interface called {@code interfaceName}, or null. */

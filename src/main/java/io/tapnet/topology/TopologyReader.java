@@ -49,12 +49,14 @@ final class TopologyReader {
     static final String SECURITY_GROUP = "security-group";
     static final String NAT = "nat";
     static final String CONNTRACK = "conntrack";
+    static final String SERVICES = "services";
 
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links", "events");
     static final List<String> ALL_NODE_KEYS =
-            List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK);
+            List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK,
+                    SERVICES);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
-            NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES),
+            NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, SERVICES),
             NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS),
             NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES, NAT, CONNTRACK),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));
@@ -105,6 +107,7 @@ final class TopologyReader {
         final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
         final List<String> masquerade = new ArrayList<>();
         final List<PortForward> forwards = new ArrayList<>();
+        final List<ServiceSpec> services = new ArrayList<>();
         ConnTrackConfig conntrack;
         /** Part of the node could not be read and was reported; later checks must not pile on. */
         boolean incomplete;
@@ -125,7 +128,7 @@ final class TopologyReader {
 
         NodeSpec toSpec(SourceMap map) {
             NodeSpec spec = new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos,
-                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack));
+                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack), services);
             map.put(spec, Field.NAME, namePosition);
             map.put(spec, Field.KIND, kindPosition);
             map.put(spec, Field.GATEWAY, gatewayPosition);
@@ -320,6 +323,9 @@ final class TopologyReader {
         }
         if (settings.containsKey(CONNTRACK)) {
             readConntrack(draft, settings.get(CONNTRACK));
+        }
+        if (settings.containsKey(SERVICES)) {
+            readServices(draft, settings.get(SERVICES).value());
         }
     }
 
@@ -736,6 +742,38 @@ final class TopologyReader {
             }
         }
         draft.conntrack = config;
+    }
+
+    private void readServices(NodeDraft draft, Node value) {
+        String example = "services: [\"http :80 www/\", \"echo :7\", \"echo :7/udp\"]";
+        if (YamlValues.isNull(value)) {
+            return;
+        }
+        if (!(value instanceof SequenceNode list)) {
+            yaml.report(value, "'services' of node '" + draft.name + "' must be a list, e.g. " + example
+                    + "; found " + YamlValues.describe(value));
+            return;
+        }
+        for (Node item : list.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || YamlValues.isNull(item)) {
+                yaml.report(item, "each service of node '" + draft.name + "' is a string like \"http :80 www/\";"
+                        + " found " + YamlValues.describe(item));
+                continue;
+            }
+            try {
+                ServiceSpec service = ServiceSpec.parse(scalar.getValue());
+                for (ServiceSpec earlier : draft.services) {
+                    if (earlier.port() == service.port() && earlier.protocol().equals(service.protocol())) {
+                        throw new IllegalArgumentException("service '" + service + "' uses port " + service.port() + "/"
+                                + service.protocol() + " like '" + earlier + "' before it; give each its own port");
+                    }
+                }
+                map.put(service, Field.SELF, YamlValues.position(item));
+                draft.services.add(service);
+            } catch (IllegalArgumentException e) {
+                yaml.report(item, "node '" + draft.name + "': " + e.getMessage());
+            }
+        }
     }
 
     private void readRoutes(NodeDraft draft, Node value) {

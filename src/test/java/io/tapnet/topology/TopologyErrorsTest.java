@@ -118,7 +118,7 @@ class TopologyErrorsTest {
                   h1: { kind: host, ip: 10.0.1.10/24, gatway: 10.0.1.1 }
                   r1: { kind: router, ip: 10.0.1.1/24 }
                 """, 2, 39, "unknown key 'gatway' in node 'h1'; did you mean 'gateway'?");
-        assertTrue(problem.message().endsWith("(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes)"),
+        assertTrue(problem.message().endsWith("(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services)"),
                 problem.message());
     }
 
@@ -169,7 +169,7 @@ class TopologyErrorsTest {
                 nodes:
                   h1: { kind: host, ip: 10.0.0.1/24, netns: lab }
                 """, 2, 38, "key 'netns' does not apply to host 'h1'", "it is for linux nodes",
-                "(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes)");
+                "(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services)");
     }
 
     @Test
