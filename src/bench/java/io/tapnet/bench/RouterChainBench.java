@@ -73,8 +73,6 @@ public final class RouterChainBench {
         for (int size : sizes) {
             measure(size, runs, seconds, warmup);
         }
-        Samples.unavailable(System.out, SECTION, "TCP throughput, 2 Java hosts across 3 routers", "tapnet", "Gbit/s",
-                "not yet measurable (needs TCP)");
     }
 
     static Network buildChain() throws Exception {
