@@ -243,10 +243,10 @@ class SocketFacadeTest {
     }
 
     @Test
-    void manyConcurrentConnectionsOnVirtualThreads() throws Exception {
+    void twoThousandConcurrentConnectionsOnVirtualThreads() throws Exception {
         build(true);
-        ServerSocket server = h2.serverSocketFactory().createServerSocket(7, 1000);
-        int clients = 500;
+        ServerSocket server = h2.serverSocketFactory().createServerSocket(7, 4096);
+        int clients = 2000;
         app(h2, "acceptor", () -> {
             while (true) {
                 Socket s = server.accept();
