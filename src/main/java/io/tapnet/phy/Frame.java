@@ -25,6 +25,8 @@ public final class Frame {
     private int length;
     /** The port a frame read from a device arrived on; set by device readers, used by the loop. */
     Port ingress;
+    /** The link's down count when the frame was sent on it; a frame from before an outage is lost. */
+    int linkEpoch;
     /** Free-list link while the frame sits in its pool. */
     Frame nextFree;
     boolean free;

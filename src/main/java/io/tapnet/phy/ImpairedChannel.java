@@ -243,6 +243,8 @@ final class ImpairedChannel {
         }
         size = 0;
         departureCount = 0;
+        busyUntil = 0;      // the dropped frames no longer occupy the wire
+        lastArrival = 0;    // nor hold back the next frame when jitter must not reorder
         timer.cancel();
     }
 }

@@ -17,6 +17,8 @@ public final class Link {
     private ImpairedChannel towardB;
     private ImpairedChannel towardA;
     private long seed = 1;
+    /** How many times the link went down; frames carry the value they were sent under. */
+    private int epoch;
 
     public Link(Port a, Port b) {
         if (a.loop() != b.loop()) {
@@ -50,6 +52,11 @@ public final class Link {
         return name;
     }
 
+    /** False for a frame sent before the link last went down: it was on the cable when it was pulled. */
+    boolean carried(Frame frame) {
+        return up && frame.linkEpoch == epoch;
+    }
+
     public Port peerOf(Port p) {
         return p == a ? b : a;
     }
@@ -66,6 +73,7 @@ public final class Link {
         boolean bBefore = b.hasCarrier();
         this.up = up;
         if (!up) {
+            epoch++;
             if (towardA != null) {
                 towardA.clear();
             }
@@ -172,6 +180,7 @@ public final class Link {
         if (o != null) {
             o.observe(this, from, frame, loop.clock().epochNanos());
         }
+        frame.linkEpoch = epoch;
         ImpairedChannel c = from == a ? towardB : towardA;
         if (c == null || !c.isActive()) {
             loop.deliver(from == a ? b : a, frame);

@@ -123,7 +123,7 @@ public final class Port {
 
     /** Called by the loop when a frame arrives from the link. */
     void receive(Frame frame) {
-        if (!adminUp || (link != null && !link.isUp())) {
+        if (!adminUp || (link != null && !link.carried(frame))) {
             // Down here, or the cable was pulled while the frame was still queued for delivery.
             rxDrops++;
             frame.release();

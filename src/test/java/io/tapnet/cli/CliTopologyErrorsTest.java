@@ -125,9 +125,15 @@ class CliTopologyErrorsTest {
         LinuxTestNetwork.deleteNamespaces(List.of(namespace)); // only if a bug created it
     }
 
-    /** 1-based line and column of the first occurrence of {@code marker}. */
+    /**
+     * 1-based line and column of the first occurrence of {@code marker} outside the Linux node's line,
+     * whose random namespace name could happen to contain it.
+     */
     private static int[] position(String text, String marker) {
         int index = text.indexOf(marker);
+        while (index >= 0 && lineAt(text, index).contains("netns:")) {
+            index = text.indexOf(marker, index + 1);
+        }
         assertTrue(index >= 0, marker);
         int line = 1;
         int lineStart = 0;
@@ -138,6 +144,12 @@ class CliTopologyErrorsTest {
             }
         }
         return new int[] {line, index - lineStart + 1};
+    }
+
+    private static String lineAt(String text, int index) {
+        int start = text.lastIndexOf('\n', index) + 1;
+        int end = text.indexOf('\n', index);
+        return text.substring(start, end < 0 ? text.length() : end);
     }
 
     private static boolean canListNamespaces() {
