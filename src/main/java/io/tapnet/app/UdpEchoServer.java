@@ -52,8 +52,9 @@ public final class UdpEchoServer implements Service {
             try {
                 packet.setData(buffer);
                 socket.receive(packet);
-                socket.send(packet);
+                // Counted before the answer leaves, so whoever sees the echo also sees the count.
                 datagrams.incrementAndGet();
+                socket.send(packet);
             } catch (java.net.PortUnreachableException e) {
                 // an earlier answer hit a closed port; the next sender may still be listening
             } catch (IOException | RuntimeException e) {
