@@ -17,10 +17,12 @@ tapnet_find_jdk() {
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
         major=$(_tapnet_java_major "$JAVA_HOME/bin/java")
         if [ "$major" -ge 21 ]; then
-            return 0
+            best="$JAVA_HOME"
+            best_major=$major
         fi
     fi
     for candidate in /usr/lib/jvm/*; do
+        [ -n "$best" ] && [ "$best" = "${JAVA_HOME:-}" ] && break
         [ -x "$candidate/bin/javac" ] || continue
         major=$(_tapnet_java_major "$candidate/bin/java")
         if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
@@ -40,4 +42,11 @@ tapnet_find_jdk() {
         return 1
     fi
     export JAVA_HOME="$best"
+    # Maven 3.8's bundled Guava uses sun.misc.Unsafe; JDK 24+ warns about it on every build.
+    if [ "$(_tapnet_java_major "$best/bin/java")" -ge 24 ]; then
+        case "${MAVEN_OPTS:-}" in
+            *sun-misc-unsafe-memory-access*) ;;
+            *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+        esac
+    fi
 }
