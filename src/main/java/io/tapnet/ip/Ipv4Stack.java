@@ -1,5 +1,6 @@
 package io.tapnet.ip;
 
+import io.tapnet.collect.IntObjectMap;
 import io.tapnet.phy.EventLoop;
 import io.tapnet.phy.Frame;
 import io.tapnet.phy.FrameHandler;
@@ -41,6 +42,9 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final boolean forwarding;
     private final List<IpInterface> interfaces = new ArrayList<>();
     private IpInterface[] byPortIndex = new IpInterface[0];
+    /** Addresses and directed-broadcast addresses of the interfaces: one probe per datagram, whatever their number. */
+    private final IntObjectMap<IpInterface> localAddresses = new IntObjectMap<>(4);
+    private final IntObjectMap<IpInterface> broadcastAddresses = new IntObjectMap<>(4);
     private final RoutingTable routes = new RoutingTable();
     private final Port loopback;
     private final IpCounters counters = new IpCounters();
@@ -115,6 +119,10 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         IpInterface iface = new IpInterface(this, port, mac, address, prefixLength, mtu);
         interfaces.add(iface);
         byPortIndex = interfaces.toArray(new IpInterface[0]);
+        localAddresses.put(address, iface);
+        if (prefixLength < 31) {
+            broadcastAddresses.put(iface.broadcast(), iface);
+        }
         routes.add(new Route(address, prefixLength, 0, iface, Route.Origin.CONNECTED));
         return iface;
     }
@@ -176,25 +184,11 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
 
     /** True if {@code address} is one of this node's interface addresses. */
     public boolean isLocalAddress(int address) {
-        IpInterface[] ifs = byPortIndex;
-        for (IpInterface i : ifs) {
-            if (i.address() == address) {
-                return true;
-            }
-        }
-        return false;
+        return localAddresses.get(address) != null;
     }
 
     private boolean isBroadcastFor(int address) {
-        if (address == Ipv4Address.BROADCAST) {
-            return true;
-        }
-        for (IpInterface i : byPortIndex) {
-            if (i.prefixLength() < 31 && i.broadcast() == address) {
-                return true;
-            }
-        }
-        return false;
+        return address == Ipv4Address.BROADCAST || broadcastAddresses.get(address) != null;
     }
 
     private static boolean isMulticast(int address) {
