@@ -192,6 +192,12 @@ public final class Console {
         PrintStream out() {
             return console.out;
         }
+
+        /** Computes lines on the loop, prints them, and succeeds: what every "show" command does. */
+        int show(java.util.function.Supplier<List<String>> onLoop) {
+            network().call(onLoop).forEach(console.out::println);
+            return Main.OK;
+        }
     }
 
     /** Shell-like word splitting with single and double quotes. */

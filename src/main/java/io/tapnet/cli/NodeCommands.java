@@ -176,9 +176,7 @@ final class NodeCommands {
         @Override
         public Integer call() {
             Ipv4Stack stack = ctx.network().stack(ctx.node().name());
-            List<String> lines = ctx.network().call(() -> stack.routes().routes().stream().map(Route::describe).toList());
-            lines.forEach(ctx.out()::println);
-            return Main.OK;
+            return ctx.show(() -> stack.routes().routes().stream().map(Route::describe).toList());
         }
     }
 
@@ -296,7 +294,7 @@ final class NodeCommands {
         public Integer call() {
             String node = ctx.node().name();
             Ipv4Stack stack = ctx.network().stack(node);
-            List<String> lines = ctx.network().call(() -> {
+            return ctx.show(() -> {
                 if (!(stack.filter() instanceof Firewall f)) {
                     return List.of("(no firewall on " + node + ": the topology gives it no acl, security-group or nat)");
                 }
@@ -306,8 +304,6 @@ final class NodeCommands {
                 }
                 return out;
             });
-            lines.forEach(ctx.out()::println);
-            return Main.OK;
         }
     }
 
@@ -326,7 +322,7 @@ final class NodeCommands {
         public Integer call() {
             String node = ctx.node().name();
             Ipv4Stack stack = ctx.network().stack(node);
-            List<String> lines = ctx.network().call(() -> {
+            return ctx.show(() -> {
                 if (!(stack.filter() instanceof Firewall f)) {
                     return List.of("(no connection tracking on " + node + ": the topology gives it no acl,"
                             + " security-group or nat)");
@@ -338,8 +334,6 @@ final class NodeCommands {
                 }
                 return f.describeConnections(ctx.network().loop().now());
             });
-            lines.forEach(ctx.out()::println);
-            return Main.OK;
         }
     }
 
@@ -355,7 +349,7 @@ final class NodeCommands {
         public Integer call() {
             Network network = ctx.network();
             Switch sw = network.switchNamed(ctx.node().name());
-            List<String> lines = network.call(() -> {
+            return ctx.show(() -> {
                 List<String> out = new ArrayList<>();
                 MacTable t = sw.table();
                 out.add(String.format("%-6s %-17s %s", "port", "mac address", "age"));
@@ -369,8 +363,6 @@ final class NodeCommands {
                         + (t.learnFailures() > 0 ? ", " + t.learnFailures() + " addresses not learned (table full)" : ""));
                 return out;
             });
-            lines.forEach(ctx.out()::println);
-            return Main.OK;
         }
     }
 
