@@ -1,7 +1,6 @@
 package io.tapnet.phy;
 
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -36,7 +35,7 @@ public final class EventLoop {
     private long timerSequence;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ArrayBlockingQueue<Frame> inbound = new ArrayBlockingQueue<>(INBOUND_CAPACITY);
+    private final BoundedQueue<Frame> inbound = new BoundedQueue<>(INBOUND_CAPACITY);
 
     private volatile Thread loopThread;
     /** Application threads that are runnable; virtual time stands still while any is. */

@@ -1,18 +1,17 @@
 package io.tapnet.phy;
 
-import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * A pool filled by a device-reader thread and emptied on the event loop: the reader acquires frames,
- * the loop releases them. Releases from other threads land in a bounded lock-based queue (no
+ * the loop releases them. Releases from other threads land in a bounded lock-free queue (no
  * allocation per operation) that the reader drains back into its private free list.
  */
 public final class SharedFramePool extends FramePool {
-    private final ArrayBlockingQueue<Frame> returned;
+    private final BoundedQueue<Frame> returned;
 
     public SharedFramePool(int frameCapacity, int maxRetained) {
         super(frameCapacity, maxRetained);
-        this.returned = new ArrayBlockingQueue<>(maxRetained);
+        this.returned = new BoundedQueue<>(maxRetained);
     }
 
     /** Called only by the owning reader thread. */
