@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * detached and reads a private zero-filled header of the same size, with {@link #wrappedLength()} 0. That scratch
  * header is allocated once per view, never per packet.
  */
-public abstract sealed class HeaderView permits EthernetView, ArpView, Ipv4View, IcmpView, UdpView, TcpView {
+public abstract sealed class HeaderView permits EthernetView, ArpView, Ipv4View, IcmpView, PortHeaderView {
     ByteBuffer buffer;
     int offset;
     int wrappedLength;

@@ -6,11 +6,7 @@ import java.nio.ByteBuffer;
  * View of a TCP header (RFC 9293 §3.1). Options are read with a reusable {@link TcpOptions}; the
  * segment length is the IP payload length, which {@code wrap} is given as {@code len}.
  */
-public final class TcpView extends HeaderView {
-    /** RFC 9293 §3.1: Source Port. */
-    public static final int SOURCE_PORT_OFFSET = 0;
-    /** RFC 9293 §3.1: Destination Port. */
-    public static final int DESTINATION_PORT_OFFSET = 2;
+public final class TcpView extends PortHeaderView {
     /** RFC 9293 §3.1: Sequence Number. */
     public static final int SEQUENCE_NUMBER_OFFSET = 4;
     /** RFC 9293 §3.1: Acknowledgment Number. */
@@ -62,6 +58,7 @@ public final class TcpView extends HeaderView {
      * @return {@link ParseStatus#TRUNCATED} below 20 bytes; {@link ParseStatus#ILLEGAL} when Data
      *     Offset is below 5 or reaches past the segment; otherwise {@link ParseStatus#OK}
      */
+    @Override
     public int wrap(ByteBuffer b, int off, int len) {
         if (!attach(b, off, len, MIN_HEADER)) {
             return ParseStatus.TRUNCATED;
@@ -70,34 +67,6 @@ public final class TcpView extends HeaderView {
             return ParseStatus.ILLEGAL;
         }
         return ParseStatus.OK;
-    }
-
-    /**
-     * As {@link #wrap(ByteBuffer, int, int)}, then verifies the checksum over the pseudo-header and all
-     * {@code len} bytes: {@link ParseStatus#BAD_CHECKSUM} if it does not verify.
-     */
-    public int wrap(ByteBuffer b, int off, int len, int sourceIp, int destinationIp) {
-        int status = wrap(b, off, len);
-        if (status == ParseStatus.OK && !isChecksumValid(sourceIp, destinationIp)) {
-            return ParseStatus.BAD_CHECKSUM;
-        }
-        return status;
-    }
-
-    public int sourcePort() {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xffff;
-    }
-
-    public void sourcePort(int port) {
-        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
-    }
-
-    public int destinationPort() {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xffff;
-    }
-
-    public void destinationPort(int port) {
-        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
     }
 
     public long sequenceNumber() {
@@ -191,6 +160,7 @@ public final class TcpView extends HeaderView {
     }
 
     /** True when the pseudo-header and the whole wrapped segment sum to zero. */
+    @Override
     public boolean isChecksumValid(int sourceIp, int destinationIp) {
         return InternetChecksum.fold(sumWithPseudoHeader(sourceIp, destinationIp, wrappedLength)) == 0;
     }

@@ -6,11 +6,7 @@ import java.nio.ByteBuffer;
  * View of a UDP header (RFC 768). The Length field, not the buffer, decides where the datagram ends.
  * The checksum covers an IPv4 pseudo-header, so verifying or filling it needs the IP addresses.
  */
-public final class UdpView extends HeaderView {
-    /** RFC 768: Source Port. */
-    public static final int SOURCE_PORT_OFFSET = 0;
-    /** RFC 768: Destination Port. */
-    public static final int DESTINATION_PORT_OFFSET = 2;
+public final class UdpView extends PortHeaderView {
     /** RFC 768: Length of header and data in bytes. */
     public static final int LENGTH_OFFSET = 4;
     /** RFC 768: Checksum; 0 means the sender computed none. */
@@ -31,6 +27,7 @@ public final class UdpView extends HeaderView {
      * @return {@link ParseStatus#TRUNCATED} below 8 bytes or when Length exceeds {@code len};
      *     {@link ParseStatus#ILLEGAL} when Length is below 8; otherwise {@link ParseStatus#OK}
      */
+    @Override
     public int wrap(ByteBuffer b, int off, int len) {
         if (!attach(b, off, len, HEADER_LENGTH)) {
             return ParseStatus.TRUNCATED;
@@ -43,34 +40,6 @@ public final class UdpView extends HeaderView {
             return ParseStatus.TRUNCATED;
         }
         return ParseStatus.OK;
-    }
-
-    /**
-     * As {@link #wrap(ByteBuffer, int, int)}, then verifies the checksum against the pseudo-header
-     * unless the sender left it 0: {@link ParseStatus#BAD_CHECKSUM} if it does not verify.
-     */
-    public int wrap(ByteBuffer b, int off, int len, int sourceIp, int destinationIp) {
-        int status = wrap(b, off, len);
-        if (status == ParseStatus.OK && !isChecksumValid(sourceIp, destinationIp)) {
-            return ParseStatus.BAD_CHECKSUM;
-        }
-        return status;
-    }
-
-    public int sourcePort() {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET) & 0xffff;
-    }
-
-    public void sourcePort(int port) {
-        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short) port);
-    }
-
-    public int destinationPort() {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET) & 0xffff;
-    }
-
-    public void destinationPort(int port) {
-        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short) port);
     }
 
     /** The Length field (RFC 768): header and data in bytes. */
@@ -101,6 +70,7 @@ public final class UdpView extends HeaderView {
     }
 
     /** True when the checksum is 0 (none computed, RFC 768) or the datagram sums to zero. */
+    @Override
     public boolean isChecksumValid(int sourceIp, int destinationIp) {
         return checksum() == 0 || InternetChecksum.fold(sumWithPseudoHeader(sourceIp, destinationIp)) == 0;
     }
