@@ -33,6 +33,11 @@ final class TcpConnection {
     static final int DEFAULT_MSS = 536;
     /** RFC 7323 5.5: a TS.Recent older than 24 days is too old for PAWS. */
     private static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
+    /** Linux's TCP_PAWS_WINDOW: timestamps this many ticks behind TS.Recent still pass. */
+    private static final int PAWS_WINDOW_TICKS = 1;
+    /** Linux's tcp_invalid_ratelimit default: at most one ACK per 500 ms answers rejected segments. */
+    private static final long INVALID_ACK_INTERVAL_NANOS = 500_000_000L;
+    private long lastPawsAck = Long.MIN_VALUE / 2;
     /** Timestamp clock: 1 ms per tick (RFC 7323 5.4 allows 1 ms to 1 s). */
     private static final long TS_TICK_NANOS = 1_000_000L;
 
@@ -327,11 +332,16 @@ final class TcpConnection {
             return;
         }
 
-        // RFC 7323 5.3 PAWS: a timestamp older than TS.Recent marks an old duplicate.
-        if (tsEnabled && s.hasTimestamps() && !rst && SeqNum.lt(s.options.tsVal(), tsRecent)
+        // RFC 7323 5.3 PAWS: a timestamp older than TS.Recent marks an old duplicate. As Linux does,
+        // one tick of disorder is tolerated (TCP_PAWS_WINDOW), since jitter reorders segments sent a
+        // tick apart, and the duplicate ACK that answers a rejected segment is rate-limited.
+        if (tsEnabled && s.hasTimestamps() && !rst && (int) (tsRecent - s.options.tsVal()) > PAWS_WINDOW_TICKS
                 && now - tsRecentAt < PAWS_IDLE_NANOS) {
             layer.counters.pawsRejected++;
-            sendAck(now);
+            if (now - lastPawsAck >= INVALID_ACK_INTERVAL_NANOS) {
+                lastPawsAck = now;
+                sendAck(now);
+            }
             return;
         }
 
