@@ -5,11 +5,9 @@ import io.tapnet.app.PingResult;
 import io.tapnet.ip.Ipv4Stack;
 import io.tapnet.link.Switch;
 import io.tapnet.phy.EventLoop;
-import io.tapnet.phy.Frame;
 import io.tapnet.topology.Cidr;
 import io.tapnet.topology.Network;
 import io.tapnet.topology.NetworkBuilder;
-import io.tapnet.topology.NodeKind;
 import io.tapnet.topology.NodeSpec;
 import io.tapnet.topology.RouteSpec;
 import io.tapnet.topology.Topology;
@@ -41,10 +39,8 @@ import java.util.concurrent.CompletableFuture;
  * memory after that, and a sample of pings between random hosts on different LANs (wall clock per
  * ping, each with ARP resolution across two LANs and the core).
  *
- * <p>The first loop run is attempted only when the flood fits in direct memory
- * ({@link #predictedFloodFrames}); otherwise the row says what it would need, every switch is held
- * down during that run (its ports admin-down, so the queued announcements are dropped), and the
- * pings bring up only the LANs they use, one at a time, each LAN's link-up being measured.
+ * <p>The first loop run covers the network's boot: every interface announces itself a few jittered
+ * milliseconds after it comes up, so the switches flood one announcement at a time.
  *
  * <p>Arguments: {@code --hosts N [--hosts-per-lan H] [--pings K] [--seed S]}; output: {@link Samples}.
  */
@@ -116,40 +112,6 @@ public final class ScaleBench {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    private static final double GIB = 1024.0 * 1024 * 1024;
-
-    /**
-     * Frames the first loop run materialises at once: on link-up every node on a switch sends one
-     * gratuitous ARP (RFC 5227), and all of them are queued during the build; the switch floods each
-     * to its other ports, copying the frame for all but one. A switch with P linked ports thus holds
-     * P * (P - 1) frames in the delivery queue before any of them is consumed.
-     */
-    static long predictedFloodFrames(Topology topology) {
-        long frames = 0;
-        for (NodeSpec n : topology.nodes()) {
-            if (n.kind() == NodeKind.SWITCH) {
-                long ports = n.interfaces().size();
-                frames += ports * (ports - 1);
-            }
-        }
-        return frames;
-    }
-
-    /** -XX:MaxDirectMemorySize, or the heap limit it defaults to. */
-    static long maxDirectMemory() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean hs =
-                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            long v = Long.parseLong(hs.getVMOption("MaxDirectMemorySize").getValue());
-            if (v > 0) {
-                return v;
-            }
-        } catch (RuntimeException e) {
-            // fall through to the default
-        }
-        return Runtime.getRuntime().maxMemory();
-    }
-
     private static long directUsed() {
         long used = 0;
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
@@ -187,40 +149,25 @@ public final class ScaleBench {
                     "lower", null, -1, String.format("%.1f KiB per host", (heapBuilt - heapBefore) / 1024.0 / hosts));
 
             EventLoop loop = network.loop();
-            long floodFrames = predictedFloodFrames(topology);
-            long need = floodFrames * Frame.DEFAULT_CAPACITY;
-            long limit = maxDirectMemory();
             String settle = "settle: first loop run (gratuitous ARPs flooded by the switches)";
-            boolean lansHeldDown = false;
-            if (need <= limit * 0.8) {
-                long deliveredBefore = loop.delivered();
-                long framesBefore = loop.pool().allocated();
-                long t2 = System.nanoTime();
-                try {
-                    loop.runFor(0);
-                } catch (OutOfMemoryError e) {
-                    Samples.unavailable(System.out, SECTION, settle, path, "s", "out of memory after "
-                            + (loop.pool().allocated() - framesBefore) + " frames (" + e.getMessage() + ")");
-                    return;
-                }
-                long settled = System.nanoTime() - t2;
-                Samples.emit(System.out, SECTION, settle, path, settled / 1e9, "s", "lower", null, -1,
-                        String.format("%,d deliveries, %,d frame buffers of %,d B allocated",
-                                loop.delivered() - deliveredBefore, loop.pool().allocated() - framesBefore,
-                                Frame.DEFAULT_CAPACITY));
-            } else {
-                Samples.unavailable(System.out, SECTION, settle, path, "s", String.format(
-                        "not attempted: %,d flood copies queued at once need %.1f GiB of %,d-byte frame buffers"
-                                + " (direct memory limit %.1f GiB)",
-                        floodFrames, need / GIB, Frame.DEFAULT_CAPACITY, limit / GIB));
-                // Hold every LAN down (switch ports admin-down, so the queued announcements are dropped);
-                // the pings below bring up only the LANs they need, one at a time.
-                for (Switch sw : network.switches().values()) {
-                    sw.setRunning(false);
-                }
-                loop.runFor(0);
-                lansHeldDown = true;
+            // A network coming up announces every interface within a few jittered milliseconds, one
+            // flood at a time, so settling needs about one flood's worth of frames at once.
+            long deliveredBefore = loop.delivered();
+            long framesBefore = loop.pool().allocated();
+            long t2 = System.nanoTime();
+            try {
+                loop.runFor(20_000_000L);
+            } catch (OutOfMemoryError e) {
+                Samples.unavailable(System.out, SECTION, settle, path, "s", "out of memory after "
+                        + (loop.pool().allocated() - framesBefore) + " frames (" + e.getMessage() + ")");
+                return;
             }
+            long settled = System.nanoTime() - t2;
+            Samples.emit(System.out, SECTION, settle, path, settled / 1e9, "s", "lower", null, -1,
+                    String.format("%,d deliveries, %,d frame buffers of %,d B allocated",
+                            loop.delivered() - deliveredBefore, loop.pool().allocated() - framesBefore,
+                            EventLoop.STANDARD_FRAME_CAPACITY));
+            boolean lansHeldDown = false;
             long heapSettled = heapUsedAfterGc(memory);
             Samples.emit(System.out, SECTION, "heap after first loop run", path, (heapSettled - heapBefore) / 1048576.0,
                     "MiB", "lower", null, -1, String.format("plus %.0f MiB direct (frame buffers)", directUsed() / 1048576.0));
