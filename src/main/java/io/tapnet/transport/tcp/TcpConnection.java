@@ -898,7 +898,7 @@ final class TcpConnection {
      * otherwise timestamps when negotiated and SACK blocks while we hold out-of-order data.
      */
     private void emit(long seq, int flags, long dataOffset, int len, long now) {
-        Frame f = loop.pool().acquire();
+        Frame f = loop.acquire(ETH + IP + TcpView.MAX_HEADER + len);
         ByteBuffer b = f.buffer();
         int ipAt = f.offset() + ETH;
         int tcpAt = ipAt + IP;

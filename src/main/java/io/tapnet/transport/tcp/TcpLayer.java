@@ -294,7 +294,8 @@ public final class TcpLayer implements ProtocolHandler, IcmpListener {
 
     /** The MSS to advertise towards {@code remote}: the outgoing MTU minus 40 (RFC 9293 3.7.1). */
     int mssFor(int remote) {
-        int frameRoom = loop.pool().frameCapacity() - Frame.HEADROOM - ETH - IP - TcpView.MIN_HEADER;
+        // Segments come from the loop's frame size classes, so the MSS follows the MTU up to 64 KiB links.
+        int frameRoom = EventLoop.LARGE_FRAME_CAPACITY - Frame.HEADROOM - ETH - IP - TcpView.MIN_HEADER;
         int mtu;
         if (stack.isLocalAddress(remote)) {
             mtu = 65535;
