@@ -279,6 +279,14 @@ final class NodeCommands {
         }
     }
 
+    /** Shows what {@code view} makes of the node's firewall, or says the topology gives it none. */
+    static int showFirewall(NodeContext ctx, String what, java.util.function.Function<Firewall, List<String>> view) {
+        String node = ctx.node().name();
+        Ipv4Stack stack = ctx.network().stack(node);
+        return ctx.show(() -> stack.filter() instanceof Firewall f ? view.apply(f)
+                : List.of("(no " + what + " on " + node + ": the topology gives it no acl, security-group or nat)"));
+    }
+
     @Command(name = "firewall", mixinStandardHelpOptions = true,
             description = "Show the node's ACL and security-group rules with packet and byte counters (like iptables -L -v), and its NAT.")
     static final class FirewallCmd implements Callable<Integer> {
@@ -292,12 +300,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() {
-            String node = ctx.node().name();
-            Ipv4Stack stack = ctx.network().stack(node);
-            return ctx.show(() -> {
-                if (!(stack.filter() instanceof Firewall f)) {
-                    return List.of("(no firewall on " + node + ": the topology gives it no acl, security-group or nat)");
-                }
+            return showFirewall(ctx, "firewall", f -> {
                 List<String> out = f.describe();
                 if (zero) {
                     f.chains().forEach(Chain::resetCounters);
@@ -320,13 +323,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() {
-            String node = ctx.node().name();
-            Ipv4Stack stack = ctx.network().stack(node);
-            return ctx.show(() -> {
-                if (!(stack.filter() instanceof Firewall f)) {
-                    return List.of("(no connection tracking on " + node + ": the topology gives it no acl,"
-                            + " security-group or nat)");
-                }
+            return showFirewall(ctx, "connection tracking", f -> {
                 if (flush) {
                     int n = f.connTrack().size();
                     f.clearConnections();
