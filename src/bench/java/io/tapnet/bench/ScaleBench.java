@@ -3,12 +3,10 @@ package io.tapnet.bench;
 import io.tapnet.app.Ping;
 import io.tapnet.app.PingResult;
 import io.tapnet.ip.Ipv4Stack;
-import io.tapnet.link.Switch;
 import io.tapnet.phy.EventLoop;
 import io.tapnet.topology.Cidr;
 import io.tapnet.topology.Network;
 import io.tapnet.topology.NetworkBuilder;
-import io.tapnet.topology.NodeSpec;
 import io.tapnet.topology.RouteSpec;
 import io.tapnet.topology.Topology;
 
@@ -34,18 +32,21 @@ import java.util.concurrent.CompletableFuture;
  *
  * Measured, in this order: generating the {@link Topology} records, {@link NetworkBuilder#build()}
  * (wall clock), heap in use after build (after GC, minus the heap in use before; the topology records
- * are still held, as a running tapnet holds them), the first run of
- * the loop ("settle": every node's gratuitous ARP on link-up, flooded by its switch), heap and direct
- * memory after that, and a sample of pings between random hosts on different LANs (wall clock per
- * ping, each with ARP resolution across two LANs and the core).
+ * are still held, as a running tapnet holds them), the first run of the loop ("settle": every
+ * node's gratuitous ARP on link-up, flooded by its switch; wall clock, deliveries and frame buffers
+ * allocated), heap and direct memory after that, and a sample of pings between random hosts on
+ * different LANs (wall clock per ping, each with ARP resolution across two LANs and the core).
  *
- * <p>The first loop run covers the network's boot: every interface announces itself a few jittered
- * milliseconds after it comes up, so the switches flood one announcement at a time.
+ * <p>The first loop run covers the whole network's boot, at every size: every node announces its
+ * interfaces 5 to 10 ms (jittered per node) after they come up, so the switches flood about one
+ * announcement at a time and the frames in flight stay at about one flood's worth.
  *
  * <p>Arguments: {@code --hosts N [--hosts-per-lan H] [--pings K] [--seed S]}; output: {@link Samples}.
  */
 public final class ScaleBench {
     private static final String SECTION = "Scale (Java hosts, virtual time)";
+    /** Virtual time the first loop run covers: every boot announcement and its flood. */
+    private static final long SETTLE_NANOS = 20_000_000L;
 
     public static void main(String[] args) throws Exception {
         int hosts = 1000;
@@ -150,13 +151,13 @@ public final class ScaleBench {
 
             EventLoop loop = network.loop();
             String settle = "settle: first loop run (gratuitous ARPs flooded by the switches)";
-            // A network coming up announces every interface within a few jittered milliseconds, one
-            // flood at a time, so settling needs about one flood's worth of frames at once.
+            // Every announcement is due within 10 ms of virtual time after the build (Ipv4Stack's boot
+            // jitter); 20 ms covers them all and the floods they cause.
             long deliveredBefore = loop.delivered();
             long framesBefore = loop.pool().allocated();
             long t2 = System.nanoTime();
             try {
-                loop.runFor(20_000_000L);
+                loop.runFor(SETTLE_NANOS);
             } catch (OutOfMemoryError e) {
                 Samples.unavailable(System.out, SECTION, settle, path, "s", "out of memory after "
                         + (loop.pool().allocated() - framesBefore) + " frames (" + e.getMessage() + ")");
@@ -167,22 +168,17 @@ public final class ScaleBench {
                     String.format("%,d deliveries, %,d frame buffers of %,d B allocated",
                             loop.delivered() - deliveredBefore, loop.pool().allocated() - framesBefore,
                             EventLoop.STANDARD_FRAME_CAPACITY));
-            boolean lansHeldDown = false;
             long heapSettled = heapUsedAfterGc(memory);
             Samples.emit(System.out, SECTION, "heap after first loop run", path, (heapSettled - heapBefore) / 1048576.0,
                     "MiB", "lower", null, -1, String.format("plus %.0f MiB direct (frame buffers)", directUsed() / 1048576.0));
 
-            samplePings(network, hosts, perLan, pings, seed, path, lansHeldDown);
+            samplePings(network, hosts, perLan, pings, seed, path);
         }
     }
 
-    private static void samplePings(Network network, int hosts, int perLan, int count, long seed, String path,
-                                    boolean lansHeldDown) {
+    private static void samplePings(Network network, int hosts, int perLan, int count, long seed, String path) {
         int lans = (hosts + perLan - 1) / perLan;
         SplittableRandom random = new SplittableRandom(seed);
-        EventLoop loop = network.loop();
-        boolean[] up = new boolean[lans];
-        List<Long> lanUp = new ArrayList<>();
         long[] wall = new long[count];
         int answered = 0;
         int tried = 0;
@@ -192,17 +188,6 @@ public final class ScaleBench {
             if (lans > 1) {
                 while (b / perLan == a / perLan) {
                     b = random.nextInt(hosts);
-                }
-            }
-            if (lansHeldDown) {
-                for (int lan : new int[] {a / perLan, b / perLan}) {
-                    if (!up[lan]) {
-                        up[lan] = true;
-                        long t = System.nanoTime();
-                        network.switchNamed("s" + lan).setRunning(true);
-                        loop.runFor(0);
-                        lanUp.add(System.nanoTime() - t);
-                    }
                 }
             }
             Ipv4Stack from = network.stack("h" + a / perLan + "_" + a % perLan);
@@ -219,13 +204,8 @@ public final class ScaleBench {
                 answered++;
             }
         }
-        for (long t : lanUp) {
-            Samples.emit(System.out, SECTION, "one LAN's link-up: " + perLan + " hosts + router announce, switch floods",
-                    path, t / 1e6, "ms", "lower", null, -1, "");
-        }
         Samples.emit(System.out, SECTION, "sample pings answered", path, 100.0 * answered / tried, "%", "higher", null,
-                -1, answered + " of " + tried + " between random hosts on different LANs"
-                        + (lansHeldDown ? "; only the LANs pinged are up" : ""));
+                -1, answered + " of " + tried + " between random hosts on different LANs");
         for (long w : wall) {
             Samples.emit(System.out, SECTION, "wall time per sample ping (ARP across 2 LANs + core)", path, w / 1e6,
                     "ms", "lower", null, -1, "");
