@@ -31,9 +31,13 @@ final class NetworkSession implements AutoCloseable {
     }
 
     static NetworkSession start(Topology topology, Path captureDir) throws IOException {
+        return start(topology, captureDir, false);
+    }
+
+    static NetworkSession start(Topology topology, Path captureDir, boolean captureSegments) throws IOException {
         NetworkBuilder builder = NetworkBuilder.of(topology);
         if (captureDir != null) {
-            builder.captureTo(captureDir);
+            builder.captureTo(captureDir).captureSegments(captureSegments);
         }
         return new NetworkSession(builder.build());
     }

@@ -33,6 +33,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--capture", paramLabel = "DIR", description = "write one pcapng file per link into DIR")
     Path captureDir;
 
+    @Option(names = "--capture-segments", description = "in captures, cut the 64 KiB TCP segments Linux hosts "
+            + "hand over with offloads into the MTU-sized segments a wire would carry")
+    boolean captureSegments;
+
     @Override
     public Integer call() throws Exception {
         Topology topology;
@@ -72,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
 
     private NetworkSession startOrReport(Topology topology) {
         try {
-            return NetworkSession.start(topology, captureDir);
+            return NetworkSession.start(topology, captureDir, captureSegments);
         } catch (IOException | RuntimeException e) {
             System.err.println("tapnet: cannot build " + topology.name() + ": " + e.getMessage());
             return null;

@@ -4,6 +4,7 @@ import io.tapnet.collect.IntObjectMap;
 import io.tapnet.phy.EventLoop;
 import io.tapnet.phy.Frame;
 import io.tapnet.phy.FrameHandler;
+import io.tapnet.phy.Offload;
 import io.tapnet.phy.Port;
 import io.tapnet.phy.Timer;
 import io.tapnet.wire.ArpView;
@@ -204,6 +205,29 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
 
     // =================================================================== receive
 
+    /**
+     * A router forwards offloaded frames (partial checksums, TCP super-frames from a Linux host) as
+     * they are; a host, and a router for what it delivers to itself or filters, resolves them first.
+     */
+    @Override
+    public boolean acceptsOffloads() {
+        return forwarding;
+    }
+
+    private IpInterface resolvingIn;
+    private boolean resolvingBroadcast;
+    private Offload.Sink resolvedSink;
+
+    /** Resolves an offloaded frame and receives what a wire would have carried, segment by segment. */
+    private void receiveResolved(IpInterface in, Frame frame, boolean linkBroadcast) {
+        if (resolvedSink == null) {
+            resolvedSink = f -> receiveIpv4(resolvingIn, f, resolvingBroadcast);
+        }
+        resolvingIn = in;
+        resolvingBroadcast = linkBroadcast;
+        Offload.resolve(loop, frame, resolvedSink);
+    }
+
     @Override
     public void onFrame(Port port, Frame frame) {
         if (port == loopback) {
@@ -294,6 +318,12 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         // Ethernet pads short frames; the IP total length is the truth from here on.
         frame.setLength(ETH + ip.totalLength());
         PacketFilter f = filter;
+        if (frame.isOffloaded() && (in == null || f != null || linkBroadcast || !forwarding
+                || isLocalAddress(ip.destination()) || isBroadcastFor(ip.destination()))) {
+            // Filters (NAT rewrites ports and addresses) and local delivery see only wire frames.
+            receiveResolved(in, frame, linkBroadcast);
+            return;
+        }
         if (f != null && in != null && !admitted(f.prerouting(in, frame, ip, loop.now()), frame, in)) {
             return;
         }
@@ -447,7 +477,13 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
             return;
         }
         IpInterface out = route.iface();
-        boolean tooBig = ip.totalLength() > out.mtu();
+        // A TCP super-frame must fit the MTU one segment at a time, as Linux's skb_gso_validate_network_len.
+        int length = frame.isGso() ? Offload.segmentIpLength(frame) : ip.totalLength();
+        boolean tooBig = length > out.mtu();
+        if (frame.isGso() && (length < 0 || (tooBig && !ip.dontFragment()))) {
+            receiveResolved(in, frame, false); // malformed (dropped and counted), or segments to fragment
+            return;
+        }
         if (tooBig && ip.dontFragment()) {
             // RFC 1191: tell the source the next-hop MTU so path-MTU discovery can adapt. As in Linux's
             // ip_forward, this comes before the filter hooks, so the error quotes the datagram as sent.
@@ -477,6 +513,11 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
 
     /** Sends {@code frame} through {@code out} in fragments and releases it. */
     private void fragmentOut(Frame frame, IpInterface out, int nextHop, int mtu) {
+        if (frame.isOffloaded() && !Offload.completeChecksum(frame)) {
+            counters.ipFragFails++;
+            frame.release();
+            return;
+        }
         int n = fragmenter.fragment(frame, mtu, loop, f -> out.output(f, nextHop));
         if (n == 0) {
             counters.ipFragFails++;
@@ -606,6 +647,10 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
      * Does not take ownership of {@code frame}.
      */
     private void sendIcmpError(Frame frame, IpInterface in, int type, int code, int nextHopMtu) {
+        if (frame.isOffloaded() && !frame.isGso()) {
+            // The quote shows the datagram as the wire carried it, with the checksum its sender's NIC would fill in.
+            Offload.completeChecksum(frame);
+        }
         ByteBuffer b = frame.buffer();
         int ipOffset = frame.offset() + ETH;
         if (quotedIp.wrap(b, ipOffset, frame.length() - ETH) != ParseStatus.OK) {

@@ -69,6 +69,11 @@ public final class Switch implements FrameHandler {
     }
 
     @Override
+    public boolean acceptsOffloads() {
+        return true; // a switch never looks past the Ethernet header
+    }
+
+    @Override
     public void onFrame(Port in, Frame frame) {
         if (frame.length() < EthernetView.HEADER_LENGTH) {
             runts++;

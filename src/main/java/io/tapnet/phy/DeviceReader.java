@@ -5,120 +5,113 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one platform thread that reads every TAP device: it polls all their descriptors, reads each
- * ready device until it has nothing more (at most a batch, for fairness), and hands the frames to the
- * event loop. Blocking native calls stay off virtual threads and off the loop.
+ * Reads every TAP device of a network, on the event loop's own thread: when the loop has nothing
+ * ready it sleeps in {@code ppoll} over all the devices' descriptors (and an eventfd that other
+ * threads signal to hand it work) until a device is readable or its next timer is due; when it is
+ * busy it checks the devices without waiting between rounds of work. A readable device is read until
+ * it has nothing more (at most a batch, for fairness), and each frame is transmitted from its port
+ * and forwarded at once, so a frame crosses tapnet with one thread wake-up, not two, and no queue
+ * between threads: the same work the C bridge in {@code native/} does, read then write.
  *
- * <p>Frames come from this thread's own pool and go back to it when the loop releases them, so the
- * steady state allocates nothing.
+ * <p>A blocked JNA call would pin a virtual thread's carrier; the loop is a platform thread.
+ * Frames come from the loop's pools (a size class that holds the largest frame the device may hand
+ * over), so the steady state allocates nothing.
  */
 public final class DeviceReader implements AutoCloseable {
     private static final int BATCH = 64;
 
     private final EventLoop loop;
-    private final SharedFramePool pool;
     private final TapPoller poller;
     private final List<TapAttachment> attachments = new ArrayList<>();
     private volatile TapAttachment[] active = new TapAttachment[0];
-    private final Thread thread;
-    private volatile boolean running = true;
+    private TapAttachment[] current;
+    private int[] fds = new int[0];
+    private short[] revents = new short[0];
     private long framesRead;
+    private boolean pollFailed;
 
+    /** Creates the reader and makes it {@code loop}'s way of sleeping. */
     public DeviceReader(EventLoop loop) throws IOException {
         this.loop = loop;
-        this.pool = new SharedFramePool(Frame.DEFAULT_CAPACITY, 4096);
         this.poller = new TapPoller();
-        this.thread = new Thread(this::run, "tapnet-tap-reader");
-        this.thread.setDaemon(true);
+        loop.attachDevices(this);
     }
 
-    /** Adds a device; may be called before or after {@link #start()}. */
+    /** Adds a device; may be called before or after the loop starts, from any thread. */
     public synchronized void add(TapAttachment attachment) {
         attachments.add(attachment);
         active = attachments.toArray(new TapAttachment[0]);
         poller.wakeup();
     }
 
-    public void start() {
-        thread.start();
+    /** Ends a running or the next {@link #pollAndRead} early; any thread. */
+    void wakeup() {
+        poller.wakeup();
     }
 
-    private void run() {
-        int[] fds = new int[0];
-        short[] revents = new short[0];
-        TapAttachment[] current = null;
-        while (running) {
-            TapAttachment[] now = active;
-            if (now != current) {
-                current = now;
-                fds = new int[current.length];
-                revents = new short[current.length];
+    /**
+     * On the loop: waits up to {@code timeoutNanos} (-1: until woken, 0: not at all) for a device to
+     * become readable, then reads and forwards what the ready devices hold. Returns the frames read.
+     */
+    int pollAndRead(long timeoutNanos) {
+        TapAttachment[] now = active;
+        if (now != current) {
+            current = now;
+            fds = new int[now.length];
+            revents = new short[now.length];
+        }
+        for (int i = 0; i < current.length; i++) {
+            fds[i] = current[i].isFailed() ? -1 : current[i].device().fd();
+        }
+        int ready;
+        try {
+            ready = poller.pollNanos(fds, revents, current.length, timeoutNanos);
+        } catch (IOException | IllegalStateException e) {
+            if (!pollFailed) {
+                pollFailed = true;
+                System.err.println("tapnet: polling TAP devices failed: " + e.getMessage());
             }
-            for (int i = 0; i < current.length; i++) {
-                fds[i] = current[i].isFailed() ? -1 : current[i].device().fd();
-            }
-            try {
-                int ready = poller.poll(fds, revents, current.length, 1000);
-                if (ready <= 0) {
-                    continue;
-                }
-            } catch (IOException e) {
-                if (running) {
-                    System.err.println("tapnet: polling TAP devices failed: " + e.getMessage());
-                }
-                return;
-            }
-            for (int i = 0; i < current.length; i++) {
-                if (revents[i] != 0 && fds[i] >= 0) {
-                    drain(current[i], revents[i]);
-                }
+            return 0;
+        }
+        if (ready <= 0) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < current.length; i++) {
+            if (revents[i] != 0 && fds[i] >= 0) {
+                n += drain(current[i], revents[i]);
             }
         }
+        return n;
     }
 
-    private void drain(TapAttachment attachment, short revents) {
+    private int drain(TapAttachment attachment, short revents) {
         if ((revents & (TunTapIoctl.POLLERR | TunTapIoctl.POLLHUP | TunTapIoctl.POLLNVAL)) != 0
                 && (revents & TunTapIoctl.POLLIN) == 0) {
             attachment.fail(new IOException("poll reported " + revents));
-            return;
+            return 0;
         }
-        TapDevice device = attachment.device();
+        int n = 0;
         for (int k = 0; k < BATCH; k++) {
-            Frame f = pool.acquire();
-            int n;
-            try {
-                n = device.read(f.buffer(), f.offset(), f.capacity() - f.offset());
-            } catch (IOException e) {
-                f.release();
-                attachment.fail(e);
-                return;
+            Frame f = attachment.readFrame();
+            if (f == null) {
+                break;
             }
-            if (n <= 0) {
-                f.release();
-                if (n < 0) {
-                    attachment.fail(null);
-                }
-                return;
-            }
-            f.setLength(n);
+            n++;
             framesRead++;
-            loop.inject(attachment.port(), f);
+            loop.transmitNow(attachment.port(), f);
         }
+        return n;
     }
 
     public long framesRead() {
         return framesRead;
     }
 
+    /** Detaches from the loop and closes the poller; call after the loop has stopped. */
     @Override
     public void close() {
-        running = false;
-        poller.wakeup();
-        try {
-            thread.join(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.detachDevices(this);
         poller.close();
     }
 }

@@ -42,10 +42,14 @@ public final class EventLoop {
     private final java.util.concurrent.atomic.AtomicInteger timeHolds = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running;
     private volatile boolean sleeping;
+    /** The TAP devices the loop reads itself, sleeping in their poll; null: it parks instead. */
+    private volatile DeviceReader devices;
 
     private long handlerErrors;
     private long inboundDrops;
     private long delivered;
+    /** Offloaded frames that could not be resolved (see {@link Offload}); package-private for it. */
+    long offloadErrors;
 
     public EventLoop(Clock clock) {
         this.clock = clock;
@@ -284,11 +288,45 @@ public final class EventLoop {
 
     private void wakeUp() {
         if (sleeping) {
-            Thread t = loopThread;
-            if (t != null) {
-                LockSupport.unpark(t);
+            DeviceReader d = devices;
+            if (d != null) {
+                d.wakeup();
+            } else {
+                Thread t = loopThread;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
             }
         }
+    }
+
+    /** From now on the loop sleeps in {@code reader}'s poll and reads its devices itself. */
+    void attachDevices(DeviceReader reader) {
+        if (clock.isVirtual()) {
+            throw new IllegalStateException("TAP devices need a real-time loop");
+        }
+        devices = reader;
+        Thread t = loopThread;
+        if (t != null) {
+            LockSupport.unpark(t); // it may have parked before it saw the devices
+        }
+    }
+
+    void detachDevices(DeviceReader reader) {
+        if (devices == reader) {
+            devices = null;
+            reader.wakeup();
+        }
+    }
+
+    /** On the loop: a frame a device just handed over leaves {@code from} and is forwarded at once. */
+    void transmitNow(Port from, Frame frame) {
+        try {
+            from.transmit(frame);
+        } catch (RuntimeException e) {
+            handlerFailed(from, e);
+        }
+        runDeliveries();
     }
 
     private int runInbound() {
@@ -446,7 +484,12 @@ public final class EventLoop {
 
     private void runRealTime() {
         while (running) {
-            if (runReady() > 0) {
+            DeviceReader d = devices;
+            int work = runReady();
+            if (d != null) {
+                work += d.pollAndRead(0);
+            }
+            if (work > 0) {
                 continue;
             }
             sleeping = true;
@@ -455,11 +498,13 @@ public final class EventLoop {
                 continue;
             }
             long next = nextDeadline();
-            if (next == Long.MAX_VALUE) {
-                LockSupport.park(this);
-            } else {
-                long wait = next - clock.nanos();
-                if (wait > 0) {
+            long wait = next == Long.MAX_VALUE ? -1 : Math.max(0, next - clock.nanos());
+            if (wait != 0) {
+                if (d != null) {
+                    d.pollAndRead(wait);
+                } else if (wait < 0) {
+                    LockSupport.park(this);
+                } else {
                     LockSupport.parkNanos(this, wait);
                 }
             }
@@ -539,6 +584,11 @@ public final class EventLoop {
     /** Frames from devices dropped because the loop could not keep up. */
     public long inboundDrops() {
         return inboundDrops;
+    }
+
+    /** Offloaded frames dropped because they were malformed or of an unsupported segmentation type. */
+    public long offloadErrors() {
+        return offloadErrors;
     }
 
     public long delivered() {

@@ -12,6 +12,11 @@ import java.nio.ByteBuffer;
  *
  * <p>The frame's bytes start at {@link #offset()}; {@link #HEADROOM} bytes before the default offset
  * leave room to prepend headers (an 802.1Q tag, a virtio-net header) without moving the payload.
+ *
+ * <p>A frame read from a TAP with offloads on may carry {@linkplain #isOffloaded() offload state}:
+ * a transport checksum still to complete, or a whole run of TCP segments in one super-frame. Nodes
+ * that only forward keep it that way; whatever must see the frame as a wire carries it calls
+ * {@link Offload#resolve}.
  */
 public final class Frame {
     /** Room in front of the frame for headers added later, such as a 802.1Q tag or a vnet header. */
@@ -27,6 +32,17 @@ public final class Frame {
     Port ingress;
     /** The link's down count when the frame was sent on it; a frame from before an outage is lost. */
     int linkEpoch;
+    /**
+     * Offload state, as a virtio-net header describes it (see {@link Offload}): {@code offloadFlags}
+     * holds {@link Offload#NEEDS_CSUM}, {@code gsoType} one of {@code Offload.GSO_*}; the offsets are
+     * from the frame's first byte. All zero for an ordinary frame.
+     */
+    int offloadFlags;
+    int gsoType;
+    int gsoSize;
+    int headerLength;
+    int csumStart;
+    int csumOffset;
     /** Free-list link while the frame sits in its pool. */
     Frame nextFree;
     boolean free;
@@ -79,14 +95,54 @@ public final class Frame {
         offset = HEADROOM;
         length = 0;
         ingress = null;
+        clearOffload();
     }
 
-    /** Copies {@code other}'s bytes into this frame at the same offset. */
+    /** Copies {@code other}'s bytes and offload state into this frame at the same offset. */
     public void copyFrom(Frame other) {
         set(other.offset, other.length);
         ByteBuffer src = other.buffer;
         ByteBuffer dst = buffer;
         dst.put(offset, src, other.offset, other.length);
+        copyOffload(other);
+    }
+
+    /**
+     * True if the frame is not yet what a wire would carry: its transport checksum is still to be
+     * completed ({@link Offload#NEEDS_CSUM}), or it is a segmentation-offload super-frame that must be
+     * cut into MTU-sized segments ({@link #isGso()}). {@link Offload#resolve} makes it so.
+     */
+    public boolean isOffloaded() {
+        return (offloadFlags | gsoType) != 0;
+    }
+
+    /** True for a segmentation-offload super-frame: one TCP segment longer than the path's MSS. */
+    public boolean isGso() {
+        return gsoType != 0;
+    }
+
+    /** The payload bytes per segment of a {@linkplain #isGso() GSO} frame (the MSS), else 0. */
+    public int gsoSize() {
+        return gsoSize;
+    }
+
+    /** Forgets the offload state: the frame is now what a wire would carry. */
+    public void clearOffload() {
+        offloadFlags = 0;
+        gsoType = 0;
+        gsoSize = 0;
+        headerLength = 0;
+        csumStart = 0;
+        csumOffset = 0;
+    }
+
+    void copyOffload(Frame other) {
+        offloadFlags = other.offloadFlags;
+        gsoType = other.gsoType;
+        gsoSize = other.gsoSize;
+        headerLength = other.headerLength;
+        csumStart = other.csumStart;
+        csumOffset = other.csumOffset;
     }
 
     public FramePool pool() {

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p>Frames in flight sit in a binary heap ordered by arrival time, then by send order; its arrays
  * grow once and are reused, so steady traffic allocates nothing.
  */
-final class ImpairedChannel {
+final class ImpairedChannel implements Offload.Sink {
     private static final int ETHERNET_HEADER = 14;
     /** Preamble, start delimiter, FCS and inter-frame gap occupy the wire too (IEEE 802.3). */
     private static final int WIRE_OVERHEAD_BYTES = 24;
@@ -67,6 +67,11 @@ final class ImpairedChannel {
 
     void seed(long seed) {
         random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public void accept(Frame frame) {
+        transmit(frame);
     }
 
     void transmit(Frame frame) {

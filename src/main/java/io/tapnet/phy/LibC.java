@@ -59,6 +59,13 @@ public final class LibC {
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} with {@code fds} as a raw address. */
     public static native int poll(long fds, long nfds, int timeoutMillis);
 
+    /**
+     * {@code int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+     * const sigset_t *sigmask)} with raw addresses; {@code timeout} 0 (NULL) waits forever, and
+     * {@code sigmask} 0 keeps the thread's mask.
+     */
+    public static native int ppoll(long fds, long nfds, long timeout, long sigmask);
+
     /** {@code int fcntl(int fd, int cmd, int arg)} (the {@code F_GETFL}/{@code F_SETFL} form). */
     public static native int fcntl(int fd, int cmd, int arg);
 

@@ -184,6 +184,9 @@ public final class Link {
         ImpairedChannel c = from == a ? towardB : towardA;
         if (c == null || !c.isActive()) {
             loop.deliver(from == a ? b : a, frame);
+        } else if (frame.isOffloaded()) {
+            // Loss, corruption, rate and queue limits act on the frames a wire would carry.
+            Offload.resolve(loop, frame, c);
         } else {
             c.transmit(frame);
         }

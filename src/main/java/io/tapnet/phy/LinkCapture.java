@@ -7,6 +7,12 @@ import java.nio.file.Path;
 /**
  * Writes every frame that crosses one link to a pcapng file, with one interface per end of the link
  * named {@code node:interface}, so Wireshark shows which side sent each frame.
+ *
+ * <p>An {@linkplain Frame#isOffloaded() offloaded} frame is written as a wire would carry it: with
+ * its checksum completed, and, if the capture asks for it ({@code segmentOffloads}), cut into the
+ * MTU-sized segments a TCP super-frame stands for; otherwise the super-frame is written whole (with a
+ * valid checksum over all of it), as {@code tcpdump} on a Linux host shows TSO traffic. The frame
+ * that travels on is never changed.
  */
 public final class LinkCapture implements FrameObserver {
     /** LINKTYPE_ETHERNET from the tcpdump.org link-layer header type registry. */
@@ -17,10 +23,21 @@ public final class LinkCapture implements FrameObserver {
     private final int aId;
     private final int bId;
     private final Path file;
+    private final boolean segmentOffloads;
+    private final EventLoop loop;
+    private final Offload.Sink segmentWriter = this::writeCopy;
+    private int copyInterface;
+    private long copyTime;
     private boolean failed;
 
     public LinkCapture(Link link, Path file) throws IOException {
+        this(link, file, false);
+    }
+
+    public LinkCapture(Link link, Path file, boolean segmentOffloads) throws IOException {
         this.file = file;
+        this.segmentOffloads = segmentOffloads;
+        this.loop = link.a().loop();
         this.writer = new PcapngWriter(file);
         this.a = link.a();
         this.aId = writer.addInterface(link.a().fullName(), LINKTYPE_ETHERNET, 262_144);
@@ -37,8 +54,38 @@ public final class LinkCapture implements FrameObserver {
         if (failed) {
             return;
         }
+        int id = from == a ? aId : bId;
+        if (frame.isOffloaded()) {
+            copyInterface = id;
+            copyTime = epochNanos;
+            Frame copy = loop.copy(frame);
+            if (segmentOffloads || !copy.isGso()) {
+                Offload.resolve(loop, copy, segmentWriter);
+            } else if ((copy.offloadFlags & Offload.NEEDS_CSUM) == 0 || Offload.completeChecksum(copy)) {
+                copy.clearOffload();
+                writeCopy(copy);
+            } else {
+                copy.release();
+            }
+            return;
+        }
+        write(id, epochNanos, frame);
+    }
+
+    private void writeCopy(Frame copy) {
         try {
-            writer.writePacket(from == a ? aId : bId, epochNanos, frame.buffer(), frame.offset(), frame.length(),
+            write(copyInterface, copyTime, copy);
+        } finally {
+            copy.release();
+        }
+    }
+
+    private void write(int id, long epochNanos, Frame frame) {
+        if (failed) {
+            return;
+        }
+        try {
+            writer.writePacket(id, epochNanos, frame.buffer(), frame.offset(), frame.length(),
                     PcapngWriter.DIRECTION_OUTBOUND);
         } catch (IOException | UncheckedIOException e) {
             failed = true;

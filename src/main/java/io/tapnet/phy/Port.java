@@ -22,6 +22,8 @@ public final class Port {
     private long txBytes;
     private long rxDrops;
     private long txDrops;
+    /** Hands resolved offloaded frames to the handler; made on first use. */
+    private Offload.Sink resolvedSink;
 
     public Port(EventLoop loop, String node, String name, FrameHandler handler) {
         this.loop = loop;
@@ -131,6 +133,14 @@ public final class Port {
         }
         rxFrames++;
         rxBytes += frame.length();
+        if (frame.isOffloaded() && !handler.acceptsOffloads()) {
+            Offload.Sink sink = resolvedSink;
+            if (sink == null) {
+                sink = resolvedSink = f -> handler.onFrame(this, f);
+            }
+            Offload.resolve(loop, frame, sink);
+            return;
+        }
         handler.onFrame(this, frame);
     }
 

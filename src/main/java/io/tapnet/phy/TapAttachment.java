@@ -4,21 +4,60 @@ import java.io.IOException;
 
 /**
  * Joins a kernel TAP device to the emulated network: frames that arrive at {@link #port()} from the
- * fabric are written to the TAP (the kernel receives them), and frames the kernel sends are read by a
- * {@link DeviceReader} and transmitted from the port. A device that fails is reported once and then
+ * fabric are written to the TAP (the kernel receives them), and frames the kernel sends are read on
+ * the loop through its {@link DeviceReader} and transmitted from the port. A device that fails is reported once and then
  * treated as unplugged; the rest of the network keeps running.
  */
 public final class TapAttachment implements FrameHandler {
+    private final EventLoop loop;
     private final TapDevice device;
     private final Port port;
+    /** The largest frame the device may hand over: a jumbo frame, or a 64 KiB offloaded segment. */
+    private final int readCapacity;
+    /** The device carries a virtio-net header before every frame: offloads pass both ways. */
+    private final boolean vnet;
+    /** Offloaded frames that came from the kernel malformed (a virtio-net header shorter than its size). */
+    private long malformed;
+    /** TCP super-frames (GSO) the kernel handed over. */
+    private long offloadedReads;
     private volatile boolean failed;
     private boolean carrierUnsupported;
     private long writeDrops;
     private long written;
 
     public TapAttachment(EventLoop loop, String node, String interfaceName, TapDevice device) {
+        this.loop = loop;
         this.device = device;
         this.port = new Port(loop, node, interfaceName, this);
+        this.vnet = device.hasVnetHeader();
+        this.readCapacity = vnet ? EventLoop.LARGE_FRAME_CAPACITY - Frame.HEADROOM
+                : Frame.DEFAULT_CAPACITY - Frame.HEADROOM;
+    }
+
+    /**
+     * Opens a TAP for a Linux host. With {@code offloads}, the kernel may hand over partial checksums
+     * and TCP segments of up to 64 KiB ({@code IFF_VNET_HDR}, {@code TUN_F_CSUM | TUN_F_TSO4 |
+     * TUN_F_TSO_ECN}), which tapnet forwards as they are and {@linkplain Offload resolves} where a
+     * wire's view is needed; without, every frame is at most the device's MTU and complete.
+     */
+    public static TapDevice openForHost(String requestedName, boolean offloads) throws IOException {
+        if (!offloads) {
+            return TapDevice.open(requestedName, TapMode.TAP);
+        }
+        TapDevice tap = TapDevice.open(requestedName, TapMode.TAP, TunTapIoctl.IFF_VNET_HDR);
+        try {
+            tap.setVnetHeaderSize(Offload.VNET_HEADER_LENGTH);
+            tap.setOffload(TunTapIoctl.TUN_F_CSUM | TunTapIoctl.TUN_F_TSO4 | TunTapIoctl.TUN_F_TSO_ECN);
+        } catch (IOException | RuntimeException e) {
+            tap.close();
+            throw e;
+        }
+        return tap;
+    }
+
+    @Override
+    public boolean acceptsOffloads() {
+        return vnet;
     }
 
     public Port port() {
@@ -37,7 +76,12 @@ public final class TapAttachment implements FrameHandler {
             return;
         }
         try {
-            int n = device.write(frame.buffer(), frame.offset(), frame.length());
+            int n;
+            if (vnet) {
+                n = writeWithHeader(frame);
+            } else {
+                n = device.write(frame.buffer(), frame.offset(), frame.length());
+            }
             if (n > 0) {
                 written++;
             } else if (n == 0) {
@@ -50,6 +94,84 @@ public final class TapAttachment implements FrameHandler {
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * On the loop: reads the next frame the kernel sent, or returns null when there is none (or the
+     * device failed, which is reported once).
+     */
+    Frame readFrame() {
+        if (failed) {
+            return null;
+        }
+        Frame f = loop.acquire(readCapacity);
+        int header = vnet ? Offload.VNET_HEADER_LENGTH : 0;
+        int at = f.offset() - header;
+        int n;
+        try {
+            n = device.read(f.buffer(), at, f.capacity() - at);
+        } catch (IOException e) {
+            f.release();
+            fail(e);
+            return null;
+        }
+        if (n <= 0) {
+            f.release();
+            if (n < 0) {
+                fail(null);
+            }
+            return null;
+        }
+        if (vnet) {
+            if (n <= header) {
+                malformed++;
+                f.release();
+                return readFrame();
+            }
+            Offload.readHeader(f, f.buffer(), at);
+            f.setLength(n - header);
+            if (!f.isGso() && f.isOffloaded() && !Offload.completeChecksum(f)) {
+                // As a NIC would, fill in the checksum of every frame that is already wire-sized: only
+                // TCP super-frames travel unfinished, so a receiver never quotes a partial checksum back
+                // in an ICMP error, and nothing but segmentation is left to resolve.
+                malformed++;
+                f.release();
+                return readFrame();
+            }
+            offloadedReads += f.isGso() ? 1 : 0;
+            return f;
+        }
+        f.setLength(n);
+        return f;
+    }
+
+    /** Reads from the kernel that were malformed (shorter than the virtio-net header, checksum offsets outside), dropped. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** TCP super-frames of up to 64 KiB that the kernel handed over (segmentation offload at work). */
+    public long superFramesRead() {
+        return offloadedReads;
+    }
+
+    /** Writes the frame behind a virtio-net header made from its offload state, in its headroom. */
+    private int writeWithHeader(Frame frame) throws IOException {
+        int at = frame.offset() - Offload.VNET_HEADER_LENGTH;
+        if (at < 0) {
+            Frame moved = loop.acquire(frame.length());
+            moved.buffer().put(moved.offset(), frame.buffer(), frame.offset(), frame.length());
+            moved.setLength(frame.length());
+            moved.copyOffload(frame);
+            try {
+                return writeWithHeader(moved);
+            } finally {
+                moved.release();
+            }
+        }
+        Offload.writeHeader(frame, frame.buffer(), at);
+        int n = device.write(frame.buffer(), at, frame.length() + Offload.VNET_HEADER_LENGTH);
+        return n > 0 ? frame.length() : n;
     }
 
     /** The fabric side lost or regained carrier: let the kernel see it, as a pulled cable. */

@@ -31,6 +31,8 @@ public final class TapPoller implements AutoCloseable {
     private final Memory wakeValue = new Memory(8);
     /** Scratch for draining the eventfd; used by the polling thread only. */
     private final Memory drainValue = new Memory(8);
+    /** {@code struct timespec} for {@code ppoll}; used by the polling thread only. */
+    private final Memory timespec = new Memory(16);
     private Memory pollFds;
     private int capacity;
 
@@ -76,6 +78,18 @@ public final class TapPoller implements AutoCloseable {
      * (for instance {@code POLLIN | POLLOUT}); {@code events == null} means {@code POLLIN} for all.
      */
     public int poll(int[] fds, short[] events, short[] revents, int n, int timeoutMillis) throws IOException {
+        return pollInternal(fds, events, revents, n, timeoutMillis < 0 ? -1L : timeoutMillis * 1_000_000L);
+    }
+
+    /**
+     * Like {@link #poll(int[], short[], int, int)} with a timeout in nanoseconds ({@code ppoll(2)}):
+     * -1 waits forever, 0 returns at once. The event loop sleeps here between its timers.
+     */
+    public int pollNanos(int[] fds, short[] revents, int n, long timeoutNanos) throws IOException {
+        return pollInternal(fds, null, revents, n, timeoutNanos);
+    }
+
+    private int pollInternal(int[] fds, short[] events, short[] revents, int n, long timeoutNanos) throws IOException {
         Objects.checkFromIndexSize(0, n, fds.length);
         Objects.checkFromIndexSize(0, n, revents.length);
         if (events != null) {
@@ -91,7 +105,7 @@ public final class TapPoller implements AutoCloseable {
             polling = true;
         }
         try {
-            return doPoll(fds, events, revents, n, timeoutMillis);
+            return doPoll(fds, events, revents, n, timeoutNanos);
         } finally {
             synchronized (this) {
                 polling = false;
@@ -102,7 +116,7 @@ public final class TapPoller implements AutoCloseable {
         }
     }
 
-    private int doPoll(int[] fds, short[] events, short[] revents, int n, int timeoutMillis) throws IOException {
+    private int doPoll(int[] fds, short[] events, short[] revents, int n, long timeoutNanos) throws IOException {
         ensureCapacity(n);
         Memory pfds = pollFds;
         // Slot 0 is the wakeup eventfd; the caller's descriptors follow.
@@ -117,9 +131,16 @@ public final class TapPoller implements AutoCloseable {
         }
         int ready;
         try {
-            ready = LibC.poll(Pointer.nativeValue(pfds), n + 1, timeoutMillis);
+            if (timeoutNanos < 0) {
+                ready = LibC.ppoll(Pointer.nativeValue(pfds), n + 1, 0L, 0L);
+            } else {
+                timespec.setLong(0, timeoutNanos / 1_000_000_000L);
+                timespec.setLong(8, timeoutNanos % 1_000_000_000L);
+                ready = LibC.ppoll(Pointer.nativeValue(pfds), n + 1, Pointer.nativeValue(timespec), 0L);
+            }
         } finally {
             Reference.reachabilityFence(pfds);
+            Reference.reachabilityFence(timespec);
         }
         if (ready < 0) {
             int errno = LibC.errno();

@@ -12,7 +12,6 @@ import io.tapnet.phy.LinuxNamespace;
 import io.tapnet.phy.Port;
 import io.tapnet.phy.TapAttachment;
 import io.tapnet.phy.TapDevice;
-import io.tapnet.phy.TapMode;
 import io.tapnet.app.AppHost;
 import io.tapnet.app.ServiceLauncher;
 import io.tapnet.socket.EmulatedHost;
@@ -36,6 +35,7 @@ import java.util.SplittableRandom;
 public final class NetworkBuilder {
     private final Topology topology;
     private Path captureDir;
+    private boolean captureSegments;
     private boolean virtualTime;
     private long seed = 1;
 
@@ -50,6 +50,15 @@ public final class NetworkBuilder {
     /** Writes one pcapng file per link into {@code dir}. */
     public NetworkBuilder captureTo(Path dir) {
         this.captureDir = dir;
+        return this;
+    }
+
+    /**
+     * Captures show offloaded TCP super-frames from Linux hosts as the MTU-sized segments a wire would
+     * carry, instead of whole (as {@code tcpdump} on the Linux host shows them).
+     */
+    public NetworkBuilder captureSegments(boolean segments) {
+        this.captureSegments = segments;
         return this;
     }
 
@@ -117,7 +126,7 @@ public final class NetworkBuilder {
                     Files.createDirectories(captureDir);
                     String file = spec.a().node() + "-" + spec.a().iface() + "--" + spec.b().node() + "-"
                             + spec.b().iface() + ".pcapng";
-                    LinkCapture capture = new LinkCapture(link, captureDir.resolve(file));
+                    LinkCapture capture = new LinkCapture(link, captureDir.resolve(file), captureSegments);
                     link.setObserver(capture);
                     network.addCapture(capture);
                 }
@@ -128,9 +137,6 @@ public final class NetworkBuilder {
             EventScheduler.schedule(network);
             if (!virtualTime) {
                 loop.start("tapnet-loop");
-            }
-            if (network.reader() != null) {
-                network.reader().start();
             }
             startServices(network);
             return network;
@@ -242,7 +248,7 @@ public final class NetworkBuilder {
         List<InterfaceSpec> ifs = spec.interfaces();
         for (int i = 0; i < ifs.size(); i++) {
             InterfaceSpec is = ifs.get(i);
-            TapDevice tap = TapDevice.open("tnet%d", TapMode.TAP);
+            TapDevice tap = TapAttachment.openForHost("tnet%d", spec.offloads());
             network.onClose(tap::close);
             long mac = is.mac() != null ? is.mac() : generatedMac(nodeIndex, i);
             tap.setMac(mac);

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * @param macAgingNanos switch only: how long a learned MAC stays in the table without being seen again
  * @param firewall      hosts and routers: access control and NAT ({@link FirewallSpec#NONE} without)
  * @param services      hosts only: servers started when the network is built ({@code services:}), in file order
+ * @param offloads      Linux nodes only: let the kernel hand tapnet partial checksums and 64 KiB TCP
+ *                      segments through its TAPs ({@code offloads:}, default true)
  */
 public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
                        List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
-                       FirewallSpec firewall, List<ServiceSpec> services) {
+                       FirewallSpec firewall, List<ServiceSpec> services, boolean offloads) {
 
     /** Switch MAC table capacity when the file gives none. */
     public static final int DEFAULT_MAC_TABLE_SIZE = 8192;
@@ -39,6 +41,13 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
         if (kind == NodeKind.LINUX && netns == null) {
             netns = name;
         }
+    }
+
+    /** A node with offloads at their default (on). */
+    public NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
+                    List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
+                    FirewallSpec firewall, List<ServiceSpec> services) {
+        this(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall, services, true);
     }
 
     /** A node without services. */
@@ -64,13 +73,19 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
     /** This node with {@code firewall} as its access control and NAT. */
     public NodeSpec withFirewall(FirewallSpec firewall) {
         return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
-                services);
+                services, offloads);
     }
 
     /** This node starting {@code services} when the network is built. */
     public NodeSpec withServices(List<ServiceSpec> services) {
         return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
-                services);
+                services, offloads);
+    }
+
+    /** This node with the kernel's offloads on or off on its TAPs. */
+    public NodeSpec withOffloads(boolean offloads) {
+        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
+                services, offloads);
     }
 
     /** The interface called {@code interfaceName}, or null. */

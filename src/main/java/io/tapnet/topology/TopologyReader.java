@@ -43,6 +43,7 @@ final class TopologyReader {
     static final String INTERFACES = "interfaces";
     static final String ROUTES = "routes";
     static final String NETNS = "netns";
+    static final String OFFLOADS = "offloads";
     static final String MAC_TABLE_SIZE = "mac-table-size";
     static final String MAC_AGING = "mac-aging";
     static final String ACL = "acl";
@@ -54,10 +55,10 @@ final class TopologyReader {
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links", "events");
     static final List<String> ALL_NODE_KEYS =
             List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK,
-                    SERVICES);
+                    SERVICES, OFFLOADS);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
             NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, SERVICES),
-            NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS),
+            NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, OFFLOADS),
             NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES, NAT, CONNTRACK),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));
     static final List<String> INTERFACE_KEYS = List.of(IP, MAC, MTU);
@@ -96,6 +97,7 @@ final class TopologyReader {
         final List<RouteSpec> routes = new ArrayList<>();
         String netns;
         Position netnsPosition = Position.NONE;
+        boolean offloads = true;
         int mtu = InterfaceSpec.DEFAULT_MTU;
         /** Where the node-level mtu was written: the default for interfaces that give none. */
         Position mtuPosition = Position.NONE;
@@ -128,7 +130,7 @@ final class TopologyReader {
 
         NodeSpec toSpec(SourceMap map) {
             NodeSpec spec = new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos,
-                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack), services);
+                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack), services, offloads);
             map.put(spec, Field.NAME, namePosition);
             map.put(spec, Field.KIND, kindPosition);
             map.put(spec, Field.GATEWAY, gatewayPosition);
@@ -297,6 +299,13 @@ final class TopologyReader {
             Node value = settings.get(NETNS).value();
             draft.netns = yaml.scalar(value, "'netns' of node '" + nodeName + "'", "netns: " + nodeName);
             draft.netnsPosition = YamlValues.position(value);
+        }
+        if (settings.containsKey(OFFLOADS)) {
+            Boolean on = yaml.bool(settings.get(OFFLOADS).value(), "'offloads' of node '" + nodeName + "'",
+                    "offloads: false");
+            if (on != null) {
+                draft.offloads = on;
+            }
         }
         if (settings.containsKey(MAC_TABLE_SIZE)) {
             Node value = settings.get(MAC_TABLE_SIZE).value();

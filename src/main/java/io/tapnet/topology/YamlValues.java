@@ -118,6 +118,22 @@ final class YamlValues {
         return (int) number;
     }
 
+    /** A YAML 1.2 core-schema boolean ({@code true}/{@code false}, any case), or null after a report. */
+    Boolean bool(Node value, String what, String example) {
+        String text = scalar(value, what, example);
+        if (text == null) {
+            return null;
+        }
+        if (text.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return Boolean.FALSE;
+        }
+        report(value, what + " must be true or false, not '" + text + "'; e.g. " + example);
+        return null;
+    }
+
     /** "a list", "a mapping", "a value" or "nothing", for messages about the wrong shape. */
     static String describe(Node node) {
         if (isNull(node)) {
