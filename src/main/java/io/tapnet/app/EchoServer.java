@@ -11,18 +11,24 @@ import javax.net.ServerSocketFactory;
 /**
  * The TCP echo service (RFC 862): whatever a client sends comes back, until the client closes its side;
  * then the server closes too. One thread per connection. {@link UdpEchoServer} is the UDP variant.
+ * {@link #startDiscard} runs its sibling, the discard service (RFC 863): what a client sends is read
+ * and thrown away, which makes it the receiving end of a throughput test.
  */
 public final class EchoServer implements Service {
     /** RFC 862: "A server listens for TCP connections on TCP port 7." */
     public static final int DEFAULT_PORT = 7;
+    /** RFC 863: "A server listens for TCP connections on TCP port 9." */
+    public static final int DISCARD_PORT = 9;
     private static final int BUFFER = 16 * 1024;
 
     private final AcceptLoop loop;
     private final AtomicLong echoed = new AtomicLong();
+    private final boolean discard;
 
-    private EchoServer(ServerSocketFactory factory, InetAddress bindAddress, int port, AppThreads threads)
-            throws IOException {
-        this.loop = AcceptLoop.start(factory, bindAddress, port, threads, "echo", this::echo);
+    private EchoServer(ServerSocketFactory factory, InetAddress bindAddress, int port, AppThreads threads,
+                       boolean discard) throws IOException {
+        this.discard = discard;
+        this.loop = AcceptLoop.start(factory, bindAddress, port, threads, kind(), this::echo);
     }
 
     /** Listens on {@code port} of every address, with a virtual thread per connection. */
@@ -39,23 +45,33 @@ public final class EchoServer implements Service {
      */
     public static EchoServer start(ServerSocketFactory factory, InetAddress bindAddress, int port, AppThreads threads)
             throws IOException {
-        return new EchoServer(factory, bindAddress, port, threads);
+        return new EchoServer(factory, bindAddress, port, threads, false);
+    }
+
+    /** Like {@link #start(ServerSocketFactory, InetAddress, int, AppThreads)}, as the discard service. */
+    public static EchoServer startDiscard(ServerSocketFactory factory, InetAddress bindAddress, int port,
+                                          AppThreads threads) throws IOException {
+        return new EchoServer(factory, bindAddress, port, threads, true);
     }
 
     private void echo(Socket connection) throws IOException {
         connection.setTcpNoDelay(true);
         InputStream in = connection.getInputStream();
         OutputStream out = connection.getOutputStream();
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = new byte[discard ? 4 * BUFFER : BUFFER];
         int n;
         while ((n = in.read(buffer)) >= 0) {
+            if (discard) {
+                echoed.addAndGet(n);
+                continue;
+            }
             out.write(buffer, 0, n);
             out.flush();
             echoed.addAndGet(n);
         }
     }
 
-    /** Bytes sent back so far, over all connections. */
+    /** Bytes sent back (echo) or thrown away (discard) so far, over all connections. */
     public long bytesEchoed() {
         return echoed.get();
     }
@@ -72,7 +88,7 @@ public final class EchoServer implements Service {
 
     @Override
     public String kind() {
-        return "echo";
+        return discard ? "discard" : "echo";
     }
 
     @Override
@@ -93,8 +109,8 @@ public final class EchoServer implements Service {
     @Override
     public String describe() {
         String state = loop.isRunning() ? "" : loop.failure() != null ? " failed: " + loop.failure() : " stopped";
-        return "echo :" + port() + "/tcp (" + loop.openConnections() + " open, " + loop.acceptedConnections()
-                + " accepted, " + echoed.get() + " bytes echoed)" + state;
+        return kind() + " :" + port() + "/tcp (" + loop.openConnections() + " open, " + loop.acceptedConnections()
+                + " accepted, " + echoed.get() + (discard ? " bytes discarded)" : " bytes echoed)") + state;
     }
 
     @Override

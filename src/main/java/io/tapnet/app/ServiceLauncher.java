@@ -8,14 +8,14 @@ import java.util.Locale;
 /**
  * Starts a service by its description, the way a topology's {@code services:} entries and the console
  * name them: {@code http} (static files from a directory, or {@link GeneratedContent} without one) and
- * {@code echo} over TCP or UDP.
+ * {@code echo} over TCP or UDP, {@code discard} over TCP.
  */
 public final class ServiceLauncher {
     private ServiceLauncher() {
     }
 
     /**
-     * @param kind      {@code http} or {@code echo}
+     * @param kind      {@code http}, {@code echo} or {@code discard}
      * @param port      the port (0 for an ephemeral one)
      * @param protocol  {@code tcp} or {@code udp} (http is tcp only)
      * @param argument  http: the directory to serve, or null for the generated site; echo: must be null
@@ -55,7 +55,16 @@ public final class ServiceLauncher {
                 }
                 return EchoServer.start(host.serverSockets(), host.bindAddress(), port, host.threads());
             }
-            default -> throw new IllegalArgumentException("unknown service '" + kind + "'; services: http, echo");
+            case "discard" -> {
+                if (argument != null) {
+                    throw new IllegalArgumentException("discard takes no argument, found '" + argument + "'");
+                }
+                if (!proto.equals("tcp")) {
+                    throw new IllegalArgumentException("discard runs over tcp, not " + proto);
+                }
+                return EchoServer.startDiscard(host.serverSockets(), host.bindAddress(), port, host.threads());
+            }
+            default -> throw new IllegalArgumentException("unknown service '" + kind + "'; services: http, echo, discard");
         }
     }
 }

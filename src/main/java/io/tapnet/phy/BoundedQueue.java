@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A bounded, lock-free, allocation-free queue for handing frames between threads (Dmitry Vyukov's
  * bounded MPMC queue): every slot carries a sequence number that says whose turn it is, so producers
- * and consumers claim slots with one compare-and-set each and never block or park one another. This
- * is what the device-reader threads and the event loop exchange frames through, where a lock-based
+ * and consumers claim slots with one compare-and-set each and never block or park one another. Frames
+ * that other threads {@linkplain EventLoop#inject inject} reach the loop through it; a lock-based
  * queue made each side park the other under load.
  */
 final class BoundedQueue<E> {

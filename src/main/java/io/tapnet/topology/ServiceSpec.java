@@ -7,10 +7,10 @@ import java.util.Locale;
  * A service a host starts when the network is built, written in a topology file's {@code services:}
  * list the way a person would say it: {@code "http :80 www/"} (static files from {@code www/}, relative
  * to the topology file), {@code "http :8080"} (a generated test site), {@code "echo :7"},
- * {@code "echo :7/udp"}. The port may be left out for the well-known one ({@code "echo"} is port 7,
- * {@code "http"} port 80).
+ * {@code "echo :7/udp"}, {@code "discard"} (RFC 863: reads and drops what it gets). The port may be left
+ * out for the well-known one ({@code "echo"} is port 7, {@code "discard"} 9, {@code "http"} 80).
  *
- * @param kind     {@code http} or {@code echo}
+ * @param kind     {@code http}, {@code echo} or {@code discard}
  * @param port     1..65535
  * @param protocol {@code tcp} or {@code udp}
  * @param argument what the service serves ({@code http}: a directory), or null
@@ -18,7 +18,7 @@ import java.util.Locale;
 public record ServiceSpec(String kind, int port, String protocol, String argument) {
 
     /** The services a topology can start, with their well-known ports. */
-    public static final List<String> KINDS = List.of("http", "echo");
+    public static final List<String> KINDS = List.of("http", "echo", "discard");
     private static final String FORM = "'KIND [:PORT[/tcp|/udp]] [ARGUMENT]', e.g. \"http :80 www/\", \"echo :7\""
             + " or \"echo :7/udp\"";
 
@@ -39,6 +39,7 @@ public record ServiceSpec(String kind, int port, String protocol, String argumen
         return switch (kind) {
             case "http" -> 80;
             case "echo" -> 7; // RFC 862
+            case "discard" -> 9; // RFC 863
             default -> throw new IllegalArgumentException("unknown service '" + kind + "'");
         };
     }
@@ -79,13 +80,13 @@ public record ServiceSpec(String kind, int port, String protocol, String argumen
             throw new IllegalArgumentException("service '" + text.strip() + "': write the port with a colon, ':"
                     + words[next] + "', as in " + FORM);
         }
-        if (kind.equals("http") && protocol.equals("udp")) {
-            throw new IllegalArgumentException("service '" + text.strip() + "': http runs over tcp; drop '/udp'");
+        if (!kind.equals("echo") && protocol.equals("udp")) {
+            throw new IllegalArgumentException("service '" + text.strip() + "': " + kind + " runs over tcp; drop '/udp'");
         }
         String argument = null;
         if (next < words.length) {
-            if (kind.equals("echo")) {
-                throw new IllegalArgumentException("service '" + text.strip() + "': echo takes no argument, but '"
+            if (!kind.equals("http")) {
+                throw new IllegalArgumentException("service '" + text.strip() + "': " + kind + " takes no argument, but '"
                         + words[next] + "' follows the port");
             }
             if (words.length - next > 1) {

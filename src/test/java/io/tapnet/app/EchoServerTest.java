@@ -66,6 +66,20 @@ class EchoServerTest {
     }
 
     @Test
+    void discardReadsEverythingAndSendsNothing() throws Exception {
+        try (EchoServer discard = EchoServer.startDiscard(ServerSocketFactory.getDefault(), LOOPBACK, 0,
+                AppThreads.virtual())) {
+            byte[] data = new byte[3 << 20];
+            new Random(2).nextBytes(data);
+            assertEquals(0, roundTrip(discard.port(), data).length, "discard answers nothing");
+            assertEquals(data.length, discard.bytesEchoed());
+            assertEquals("discard", discard.kind());
+            assertTrue(discard.describe().startsWith("discard :" + discard.port() + "/tcp"), discard.describe());
+            assertTrue(discard.describe().contains(data.length + " bytes discarded"), discard.describe());
+        }
+    }
+
+    @Test
     void tcpServesManyClientsAtOnce() throws Exception {
         try (EchoServer echo = tcp(); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> results = new ArrayList<>();

@@ -272,6 +272,7 @@ class EmulatedAppsTest {
         assertEquals(new ServiceSpec("echo", 7, "tcp", null), ServiceSpec.parse("  echo   :7 "));
         assertEquals(new ServiceSpec("echo", 7, "udp", null), ServiceSpec.parse("echo :7/udp"));
         assertEquals(new ServiceSpec("echo", 2007, "udp", null), ServiceSpec.parse("ECHO :2007/UDP"));
+        assertEquals(new ServiceSpec("discard", 9, "tcp", null), ServiceSpec.parse("discard"));
         assertEquals("http :8080 /srv/www", ServiceSpec.parse("http :8080 /srv/www").toString());
         assertEquals("echo :7/udp", ServiceSpec.parse("echo :7/udp").toString());
         for (String[] bad : new String[][] {
@@ -285,6 +286,8 @@ class EmulatedAppsTest {
                 {"echo :7/sctp", "protocol 'sctp' is neither tcp nor udp"},
                 {"http :80/udp www/", "http runs over tcp"},
                 {"echo :7 extra", "echo takes no argument"},
+                {"discard :9/udp", "discard runs over tcp"},
+                {"discard :9 x", "discard takes no argument"},
                 {"http :80 a b", "http takes one directory"}}) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ServiceSpec.parse(bad[0]), bad[0]);

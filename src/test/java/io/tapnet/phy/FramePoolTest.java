@@ -81,23 +81,4 @@ class FramePoolTest {
         f.setLength(128 - Frame.HEADROOM);
         assertEquals(128, f.end());
     }
-
-    @Test
-    void aSharedPoolTakesFramesBackFromAnotherThread() throws InterruptedException {
-        SharedFramePool pool = new SharedFramePool(256, 16);
-        List<Frame> frames = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            frames.add(pool.acquire());
-        }
-        Thread t = new Thread(() -> frames.forEach(Frame::release));
-        t.start();
-        t.join();
-        for (int i = 0; i < 8; i++) {
-            pool.acquire();
-        }
-        assertEquals(8, pool.allocated(), "every frame came back through the queue");
-        Frame f = pool.acquire();
-        f.release();
-        assertThrows(IllegalStateException.class, f::release);
-    }
 }
