@@ -66,6 +66,7 @@ public final class DeviceReader implements AutoCloseable {
         int ready;
         try {
             ready = poller.pollNanos(fds, revents, current.length, timeoutNanos);
+            loop.awake();
         } catch (IOException | IllegalStateException e) {
             if (!pollFailed) {
                 pollFailed = true;

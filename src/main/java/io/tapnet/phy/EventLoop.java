@@ -319,6 +319,11 @@ public final class EventLoop {
         }
     }
 
+    /** On the loop, back from sleeping in the devices' poll: other threads need not wake it now. */
+    void awake() {
+        sleeping = false;
+    }
+
     /** On the loop: a frame a device just handed over leaves {@code from} and is forwarded at once. */
     void transmitNow(Port from, Frame frame) {
         try {
@@ -486,10 +491,10 @@ public final class EventLoop {
         while (running) {
             DeviceReader d = devices;
             int work = runReady();
-            if (d != null) {
-                work += d.pollAndRead(0);
-            }
             if (work > 0) {
+                if (d != null) {
+                    d.pollAndRead(0); // busy with other work: the devices still get their turn
+                }
                 continue;
             }
             sleeping = true;

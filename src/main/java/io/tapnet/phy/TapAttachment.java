@@ -18,6 +18,8 @@ public final class TapAttachment implements FrameHandler {
     private final boolean vnet;
     /** Offloaded frames that came from the kernel malformed (a virtio-net header shorter than its size). */
     private long malformed;
+    /** The big frame the next read goes into; on the loop only. */
+    private Frame spare;
     /** TCP super-frames (GSO) the kernel handed over. */
     private long offloadedReads;
     private volatile boolean failed;
@@ -99,50 +101,68 @@ public final class TapAttachment implements FrameHandler {
     /**
      * On the loop: reads the next frame the kernel sent, or returns null when there is none (or the
      * device failed, which is reported once).
+     *
+     * <p>The read goes into a spare frame big enough for anything the device may hand over (a jumbo
+     * frame, a 64 KiB segment); a frame that turns out to fit the loop's everyday size class is copied
+     * into one, and the spare is kept for the next read. So a queue of small frames (a delayed link,
+     * an ARP queue) never pins big buffers, and the big pools see only big frames.
      */
     Frame readFrame() {
-        if (failed) {
-            return null;
-        }
-        Frame f = loop.acquire(readCapacity);
-        int header = vnet ? Offload.VNET_HEADER_LENGTH : 0;
-        int at = f.offset() - header;
-        int n;
-        try {
-            n = device.read(f.buffer(), at, f.capacity() - at);
-        } catch (IOException e) {
-            f.release();
-            fail(e);
-            return null;
-        }
-        if (n <= 0) {
-            f.release();
-            if (n < 0) {
-                fail(null);
+        while (!failed) {
+            Frame f = spare;
+            if (f == null) {
+                f = loop.acquire(readCapacity);
+            } else {
+                spare = null;
             }
-            return null;
-        }
-        if (vnet) {
-            if (n <= header) {
-                malformed++;
+            int header = vnet ? Offload.VNET_HEADER_LENGTH : 0;
+            int at = f.offset() - header;
+            int n;
+            try {
+                n = device.read(f.buffer(), at, f.capacity() - at);
+            } catch (IOException e) {
                 f.release();
-                return readFrame();
+                fail(e);
+                return null;
             }
-            Offload.readHeader(f, f.buffer(), at);
+            if (n <= 0) {
+                spare = f;
+                if (n < 0) {
+                    fail(null);
+                }
+                return null;
+            }
+            if (vnet) {
+                if (n <= header) {
+                    malformed++;
+                    spare = f;
+                    continue;
+                }
+                Offload.readHeader(f, f.buffer(), at);
+            }
             f.setLength(n - header);
-            if (!f.isGso() && f.isOffloaded() && !Offload.completeChecksum(f)) {
+            if (f.isOffloaded() && !f.isGso() && !Offload.completeChecksum(f)) {
                 // As a NIC would, fill in the checksum of every frame that is already wire-sized: only
                 // TCP super-frames travel unfinished, so a receiver never quotes a partial checksum back
                 // in an ICMP error, and nothing but segmentation is left to resolve.
                 malformed++;
-                f.release();
-                return readFrame();
+                f.clearOffload();
+                spare = f;
+                continue;
             }
-            offloadedReads += f.isGso() ? 1 : 0;
+            if (f.isGso()) {
+                offloadedReads++;
+            }
+            if (f.length() + Frame.HEADROOM <= EventLoop.STANDARD_FRAME_CAPACITY) {
+                Frame small = loop.acquire(f.length());
+                small.copyFrom(f);
+                f.clearOffload();
+                spare = f;
+                return small;
+            }
             return f;
         }
-        f.setLength(n);
-        return f;
+        return null;
     }
 
     /** Reads from the kernel that were malformed (shorter than the virtio-net header, checksum offsets outside), dropped. */
