@@ -1,5 +1,7 @@
 package io.tapnet.phy;
 
+import static io.tapnet.phy.TunTapIoctl.*;
+
 import io.tapnet.wire.InternetChecksum;
 import java.nio.ByteBuffer;
 
@@ -27,23 +29,25 @@ import java.nio.ByteBuffer;
  *
  * <p>Only IPv4/TCP segmentation is offered to the kernel ({@code TUN_F_TSO4}, {@code TUN_F_TSO_ECN});
  * a frame of another GSO type, or whose headers do not hold together, is counted in
- * {@link EventLoop#offloadErrors()} and dropped. Offsets are from the frame's first byte, so a frame
+ * {@link EventLoop#offloadErrors()} and dropped. The header's constants and layout are
+ * {@link TunTapIoctl}'s, which a test compares with the C headers. Offsets are from the frame's first byte, so a frame
  * that gains an 802.1Q tag must move them with it.
  */
 public final class Offload {
     /** {@code VIRTIO_NET_HDR_F_NEEDS_CSUM}. */
-    public static final int NEEDS_CSUM = 1;
+    public static final int NEEDS_CSUM = TunTapIoctl.VIRTIO_NET_HDR_F_NEEDS_CSUM;
     /** {@code VIRTIO_NET_HDR_F_DATA_VALID}: the checksum was verified (only meaningful from the kernel). */
-    public static final int DATA_VALID = 2;
-    public static final int GSO_NONE = 0;
-    public static final int GSO_TCPV4 = 1;
-    public static final int GSO_UDP = 3;
-    public static final int GSO_TCPV6 = 4;
+    public static final int DATA_VALID = TunTapIoctl.VIRTIO_NET_HDR_F_DATA_VALID;
+    public static final int GSO_NONE = TunTapIoctl.VIRTIO_NET_HDR_GSO_NONE;
+    public static final int GSO_TCPV4 = TunTapIoctl.VIRTIO_NET_HDR_GSO_TCPV4;
+    public static final int GSO_UDP = TunTapIoctl.VIRTIO_NET_HDR_GSO_UDP;
+    public static final int GSO_TCPV6 = TunTapIoctl.VIRTIO_NET_HDR_GSO_TCPV6;
+    /** {@code VIRTIO_NET_HDR_GSO_UDP_L4} (Linux 6.2+ headers; tapnet never offers it). */
     public static final int GSO_UDP_L4 = 5;
     /** Flag in {@code gso_type}: the run of segments starts with CWR set. */
-    public static final int GSO_ECN = 0x80;
+    public static final int GSO_ECN = TunTapIoctl.VIRTIO_NET_HDR_GSO_ECN;
     /** {@code sizeof(struct virtio_net_hdr)}, the kernel's default header size on a TAP. */
-    public static final int VNET_HEADER_LENGTH = 10;
+    public static final int VNET_HEADER_LENGTH = TunTapIoctl.SIZEOF_VIRTIO_NET_HDR;
 
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_IPV6 = 0x86dd;
@@ -64,12 +68,12 @@ public final class Offload {
 
     /** Reads a virtio-net header (little-endian, as on x86 and in virtio 1.x) at {@code at} into {@code f}. */
     static void readHeader(Frame f, ByteBuffer b, int at) {
-        f.offloadFlags = b.get(at) & 0xff;
-        f.gsoType = b.get(at + 1) & 0xff;
-        f.headerLength = le16(b, at + 2);
-        f.gsoSize = le16(b, at + 4);
-        f.csumStart = le16(b, at + 6);
-        f.csumOffset = le16(b, at + 8);
+        f.offloadFlags = b.get(at + VIRTIO_NET_HDR_FLAGS_OFFSET) & 0xff;
+        f.gsoType = b.get(at + VIRTIO_NET_HDR_GSO_TYPE_OFFSET) & 0xff;
+        f.headerLength = le16(b, at + VIRTIO_NET_HDR_HDR_LEN_OFFSET);
+        f.gsoSize = le16(b, at + VIRTIO_NET_HDR_GSO_SIZE_OFFSET);
+        f.csumStart = le16(b, at + VIRTIO_NET_HDR_CSUM_START_OFFSET);
+        f.csumOffset = le16(b, at + VIRTIO_NET_HDR_CSUM_OFFSET_OFFSET);
         if (f.gsoType == GSO_NONE) {
             f.gsoSize = 0;
         }
@@ -78,12 +82,12 @@ public final class Offload {
 
     /** Writes {@code f}'s offload state as a virtio-net header at {@code at}. */
     static void writeHeader(Frame f, ByteBuffer b, int at) {
-        b.put(at, (byte) f.offloadFlags);
-        b.put(at + 1, (byte) f.gsoType);
-        putLe16(b, at + 2, f.headerLength);
-        putLe16(b, at + 4, f.gsoSize);
-        putLe16(b, at + 6, f.csumStart);
-        putLe16(b, at + 8, f.csumOffset);
+        b.put(at + VIRTIO_NET_HDR_FLAGS_OFFSET, (byte) f.offloadFlags);
+        b.put(at + VIRTIO_NET_HDR_GSO_TYPE_OFFSET, (byte) f.gsoType);
+        putLe16(b, at + VIRTIO_NET_HDR_HDR_LEN_OFFSET, f.headerLength);
+        putLe16(b, at + VIRTIO_NET_HDR_GSO_SIZE_OFFSET, f.gsoSize);
+        putLe16(b, at + VIRTIO_NET_HDR_CSUM_START_OFFSET, f.csumStart);
+        putLe16(b, at + VIRTIO_NET_HDR_CSUM_OFFSET_OFFSET, f.csumOffset);
     }
 
     private static int le16(ByteBuffer b, int at) {

@@ -68,6 +68,23 @@ public final class TunTapIoctl {
 
     /** {@code sizeof(struct virtio_net_hdr)}: the prefix with IFF_VNET_HDR by default. <linux/virtio_net.h> */
     public static final int SIZEOF_VIRTIO_NET_HDR = 10;
+    /** Offsets of the virtio-net header's fields (all little-endian here). <linux/virtio_net.h> */
+    public static final int VIRTIO_NET_HDR_FLAGS_OFFSET = 0;
+    public static final int VIRTIO_NET_HDR_GSO_TYPE_OFFSET = 1;
+    public static final int VIRTIO_NET_HDR_HDR_LEN_OFFSET = 2;
+    public static final int VIRTIO_NET_HDR_GSO_SIZE_OFFSET = 4;
+    public static final int VIRTIO_NET_HDR_CSUM_START_OFFSET = 6;
+    public static final int VIRTIO_NET_HDR_CSUM_OFFSET_OFFSET = 8;
+    /** Flag: the checksum at csum_start + csum_offset is still to be computed. <linux/virtio_net.h> */
+    public static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+    /** Flag: the checksum was verified. <linux/virtio_net.h> */
+    public static final int VIRTIO_NET_HDR_F_DATA_VALID = 2;
+    /** GSO types. <linux/virtio_net.h> */
+    public static final int VIRTIO_NET_HDR_GSO_NONE = 0;
+    public static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+    public static final int VIRTIO_NET_HDR_GSO_UDP = 3;
+    public static final int VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+    public static final int VIRTIO_NET_HDR_GSO_ECN = 0x80;
 
     // ---- <linux/sockios.h>: netdevice ioctls on any socket, taking a struct ifreq ---------------
 
