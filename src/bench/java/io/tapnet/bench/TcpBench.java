@@ -6,18 +6,22 @@ import io.tapnet.topology.NetworkBuilder;
 import io.tapnet.topology.TopologyLoader;
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * In-JVM TCP throughput between two Java hosts across three routers, through the java.net-shaped
  * sockets applications use, in real time: one sender writes {@code --mib} MiB in 64 KiB writes, one
- * receiver reads them. Prints {@link Samples} lines, one per run.
+ * receiver reads them. Prints {@link Samples} lines, one per run. {@code --mtu} sets every
+ * interface's MTU (default 1500), and so the MSS the hosts use.
  *
- * <pre>TcpBench [--mib N] [--runs N]</pre>
+ * <pre>TcpBench [--mib N] [--runs N] [--mtu N] [--warmup-mib N]</pre>
  */
 public final class TcpBench {
     private static final String TOPOLOGY = """
@@ -42,26 +46,84 @@ public final class TcpBench {
     public static void main(String[] args) throws Exception {
         int mib = 256;
         int runs = 3;
+        int mtu = 1500;
+        int warmupMib = 256;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mib" -> mib = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--mtu" -> mtu = Integer.parseInt(args[++i]);
+                case "--warmup-mib" -> warmupMib = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         long bytes = (long) mib << 20;
-        try (Network network = NetworkBuilder.of(TopologyLoader.parse(TOPOLOGY, "tcp-bench")).build()) {
+        try (Network network = NetworkBuilder.of(TopologyLoader.parse(withMtu(mtu), "tcp-bench")).build()) {
             EmulatedHost h1 = network.host("h1");
             EmulatedHost h2 = network.host("h2");
             ServerSocket server = h2.serverSocketFactory().createServerSocket(5001);
-            transfer(h1, h2, server, 16L << 20); // warm-up: JIT, ARP, slow start
+            // Warm-up: ARP, slow start, and enough bytes for C2 to compile the whole path; with 16 MiB
+            // the first measured run was often half the speed of the third.
+            transfer(h1, h2, server, (long) warmupMib << 20);
+            CpuMeter cpu = new CpuMeter("tapnet-loop");
             for (int run = 0; run < runs; run++) {
+                cpu.start();
                 double seconds = transfer(h1, h2, server, bytes);
+                System.err.printf(Locale.ROOT, "run %d: %.3f Gbit/s, %s%n", run + 1, bytes * 8 / seconds / 1e9,
+                        cpu.report(seconds));
                 Samples.emit(System.out, "In-JVM", "TCP throughput, two Java hosts across three routers",
-                        "java.net sockets, real time", bytes * 8 / seconds / 1e9, "Gbit/s", "higher", null, 3,
-                        mib + " MiB per run");
+                        "java.net sockets, real time" + (mtu == 1500 ? "" : ", MTU " + mtu), bytes * 8 / seconds / 1e9,
+                        "Gbit/s", "higher", null, 3, mib + " MiB per run");
             }
         }
+    }
+
+    /**
+     * Where the CPU went during a run, printed to stderr for whoever is profiling: how busy the event
+     * loop was (it is single-threaded, so near 100 % means it is the bottleneck) and how many cores
+     * the whole process used.
+     */
+    private static final class CpuMeter {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final String loopName;
+        private long loopStart;
+        private long processStart;
+
+        CpuMeter(String loopName) {
+            this.loopName = loopName;
+        }
+
+        private long loopCpu() {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(loopName)) {
+                    return threads.getThreadCpuTime(t.threadId());
+                }
+            }
+            return -1;
+        }
+
+        void start() {
+            loopStart = loopCpu();
+            processStart = os.getProcessCpuTime();
+        }
+
+        String report(double seconds) {
+            double loop = (loopCpu() - loopStart) / 1e9;
+            double process = (os.getProcessCpuTime() - processStart) / 1e9;
+            return String.format(Locale.ROOT, "loop busy %.0f %% of wall time, process %.2f cores",
+                    100 * loop / seconds, process / seconds);
+        }
+    }
+
+    /** The topology with {@code mtu: N} on every node (all its interfaces), unless N is the default. */
+    private static String withMtu(int mtu) {
+        if (mtu == 1500) {
+            return TOPOLOGY;
+        }
+        return TOPOLOGY.replace("{ kind: host,", "{ kind: host, mtu: " + mtu + ",")
+                .replace("{ kind: router,", "{ kind: router, mtu: " + mtu + ",");
     }
 
     private static double transfer(EmulatedHost h1, EmulatedHost h2, ServerSocket server, long bytes) throws Exception {

@@ -17,6 +17,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Socket} that lives on an emulated host: every method is answered by tapnet's TCP on the
@@ -40,6 +41,9 @@ public final class TapnetSocket extends Socket {
     private volatile boolean outputShutdown;
     private InputStream in;
     private OutputStream out;
+    /** One reader and one writer at a time: the endpoint's offer and take allow no more. */
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
 
     TapnetSocket(EmulatedHost host) {
         this.host = host;
@@ -181,24 +185,39 @@ public final class TapnetSocket extends Socket {
         if (inputShutdown) {
             return -1;
         }
-        boolean app = loop.isAppThread();
-        long timeout = soTimeoutMillis * 1_000_000L;
-        while (true) {
-            int n = call(() -> {
-                int r = e.read(b, off, len);
-                if (r == 0) {
-                    readable.arm(timeout, app);
-                }
-                return r;
-            });
-            if (n != 0) {
+        readLock.lock();
+        try {
+            // Bytes already received are copied here, on the application's thread, with no hand-off;
+            // only when there are none does the loop get asked (which also tells EOF and errors apart).
+            int n = e.take(b, off, len);
+            if (n > 0) {
                 return n;
             }
-            readable.block();
-            if (readable.timedOut()) {
-                throw new SocketTimeoutException("Read timed out");
+            boolean app = loop.isAppThread();
+            long timeout = soTimeoutMillis * 1_000_000L;
+            while (true) {
+                n = call(() -> {
+                    int r = e.read(b, off, len);
+                    if (r == 0) {
+                        readable.arm(timeout, app);
+                    }
+                    return r;
+                });
+                if (n != 0) {
+                    return n;
+                }
+                readable.block();
+                if (readable.timedOut()) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                checkOpen();
+                n = e.take(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
             }
-            checkOpen();
+        } finally {
+            readLock.unlock();
         }
     }
 
@@ -212,23 +231,36 @@ public final class TapnetSocket extends Socket {
         if (outputShutdown) {
             throw new SocketException("Socket output is shutdown");
         }
-        boolean app = loop.isAppThread();
-        int done = 0;
-        while (done < len) {
-            int from = off + done;
-            int count = len - done;
-            int n = call(() -> {
-                int w = e.write(b, from, count);
-                if (w == 0) {
-                    writable.arm(0, app);
+        writeLock.lock();
+        try {
+            boolean app = loop.isAppThread();
+            int done = 0;
+            while (done < len) {
+                // While the send buffer has room, the bytes are copied here and the loop is nudged
+                // once; the loop is asked (and waited for) only when the buffer is full or the
+                // connection is not simply established, so that its answer (or error) is exact.
+                int n = e.offer(b, off + done, len - done);
+                if (n > 0) {
+                    done += n;
+                    continue;
                 }
-                return w;
-            });
-            if (n == 0) {
-                writable.block();
-                checkOpen();
+                int from = off + done;
+                int count = len - done;
+                n = call(() -> {
+                    int w = e.write(b, from, count);
+                    if (w == 0) {
+                        writable.arm(0, app);
+                    }
+                    return w;
+                });
+                if (n == 0) {
+                    writable.block();
+                    checkOpen();
+                }
+                done += n;
             }
-            done += n;
+        } finally {
+            writeLock.unlock();
         }
     }
 

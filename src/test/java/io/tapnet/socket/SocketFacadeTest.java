@@ -5,6 +5,8 @@ import io.tapnet.topology.NetworkBuilder;
 import io.tapnet.topology.TopologyLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,6 +125,75 @@ class SocketFacadeTest {
         byte[] back = network.await(echoed, MINUTE);
         assertEquals(data.length, network.await(served, MINUTE));
         assertArrayEquals(sha256(data), sha256(back));
+    }
+
+    /**
+     * Application threads copy into and out of the connection's buffers while the
+     * loop sends and receives: odd-sized writes and reads, both directions at once, and each writer
+     * closes right after its last write, so the last bytes must still go out before the FIN.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void bulkBothWaysArrivesIntact(boolean virtual) throws Exception {
+        build(virtual);
+        int size = virtual ? 1 << 20 : 8 << 20;
+        byte[] up = new byte[size];
+        byte[] down = new byte[size + 12_345];
+        new Random(11).nextBytes(up);
+        new Random(12).nextBytes(down);
+        ServerSocket server = h2.serverSocketFactory().createServerSocket(9);
+        CompletableFuture<byte[]> atServer = app(h2, "server", () -> {
+            try (Socket s = server.accept()) {
+                CompletableFuture<Void> writer = writeInPieces(h2, s, down, 3);
+                byte[] got = readInPieces(s, 5);
+                writer.join();
+                return got;
+            }
+        });
+        CompletableFuture<byte[]> atClient = app(h1, "client", () -> {
+            try (Socket s = h1.socketFactory().createSocket("h2", 9)) {
+                CompletableFuture<Void> writer = writeInPieces(h1, s, up, 7);
+                byte[] got = readInPieces(s, 13);
+                writer.join();
+                return got;
+            }
+        });
+        assertArrayEquals(sha256(down), sha256(network.await(atClient, MINUTE)));
+        assertArrayEquals(sha256(up), sha256(network.await(atServer, MINUTE)));
+    }
+
+    /** Writes {@code data} in pieces of varying size on a thread of its own, then half-closes. */
+    private static CompletableFuture<Void> writeInPieces(EmulatedHost host, Socket s, byte[] data, int seed) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        host.spawn("writer", () -> {
+            try {
+                Random r = new Random(seed);
+                OutputStream out = s.getOutputStream();
+                for (int off = 0; off < data.length; ) {
+                    int n = Math.min(data.length - off, 1 + r.nextInt(r.nextBoolean() ? 700 : 200_000));
+                    out.write(data, off, n);
+                    off += n;
+                }
+                s.shutdownOutput();
+                done.complete(null);
+            } catch (IOException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Reads to the end of the stream in reads of varying size. */
+    private static byte[] readInPieces(Socket s, int seed) throws IOException {
+        Random r = new Random(seed);
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[100_000];
+        int n;
+        while ((n = in.read(buf, 0, 1 + r.nextInt(r.nextBoolean() ? 100 : buf.length))) > 0) {
+            got.write(buf, 0, n);
+        }
+        return got.toByteArray();
     }
 
     @Test

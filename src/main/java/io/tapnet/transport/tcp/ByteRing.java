@@ -11,13 +11,19 @@ import java.nio.ByteBuffer;
  *
  * <p>The array starts small and doubles as the span in use grows, up to the configured limit, so
  * that thousands of idle connections cost little memory. Nothing is allocated once it has grown.
+ *
+ * <p>One thread writes (and so grows) the ring; one other thread may read bytes the writer has
+ * published to it through a volatile of its own (the send buffer's end, RCV.NXT), while the writer
+ * goes on writing beyond them. That is safe because growth copies into a new array and never
+ * touches the old one again, and the writer never overwrites an offset below {@link #base()},
+ * which the writer only advances past bytes the reader has finished with. Readers take the array
+ * once per copy ({@link #bytes} is volatile) so index and mask always agree.
  */
 final class ByteRing {
     private static final int INITIAL = 4096;
 
     private final int limit;
-    private byte[] bytes;
-    private ByteBuffer view;
+    private volatile byte[] bytes;
     private long base;
     /** One past the highest offset ever written; bytes in [base, high) are kept on growth. */
     private long high;
@@ -27,7 +33,6 @@ final class ByteRing {
         this.limit = limit;
         int initial = Math.min(INITIAL, Integer.highestOneBit(Math.max(1, limit - 1)) << 1);
         bytes = new byte[initial];
-        view = ByteBuffer.wrap(bytes);
     }
 
     int limit() {
@@ -55,13 +60,15 @@ final class ByteRing {
         high = offset;
     }
 
-    private void ensure(long end) {
+    /** Grows (on the writer's thread) so that [base, end) fits; returns the array to write into. */
+    private byte[] ensure(long end) {
+        byte[] bytes = this.bytes;
         long span = end - base;
         if (span > limit) {
             throw new IllegalStateException("ring span " + span + " exceeds " + limit);
         }
         if (span <= bytes.length) {
-            return;
+            return bytes;
         }
         int n = bytes.length;
         while (n < span) {
@@ -76,13 +83,13 @@ final class ByteRing {
             System.arraycopy(bytes, from, grown, to, run2);
             o += run2;
         }
-        bytes = grown;
-        view = ByteBuffer.wrap(bytes);
+        this.bytes = grown;
+        return grown;
     }
 
     /** Copies {@code len} bytes from absolute index {@code srcIndex} of {@code src} to offset {@code at}. */
     void write(long at, ByteBuffer src, int srcIndex, int len) {
-        ensure(at + len);
+        byte[] bytes = ensure(at + len);
         int mask = bytes.length - 1;
         int done = 0;
         while (done < len) {
@@ -96,14 +103,44 @@ final class ByteRing {
         }
     }
 
-    /** Copies {@code len} bytes at offset {@code at} into {@code dst} at absolute index {@code dstIndex}. */
-    void read(long at, ByteBuffer dst, int dstIndex, int len) {
+    /** Copies {@code len} bytes from {@code src} at {@code srcIndex} to offset {@code at}. */
+    void write(long at, byte[] src, int srcIndex, int len) {
+        byte[] bytes = ensure(at + len);
         int mask = bytes.length - 1;
         int done = 0;
         while (done < len) {
             int i = (int) ((at + done) & mask);
             int run = Math.min(len - done, bytes.length - i);
-            dst.put(dstIndex + done, view, i, run);
+            System.arraycopy(src, srcIndex + done, bytes, i, run);
+            done += run;
+        }
+        if (at + len > high) {
+            high = at + len;
+        }
+    }
+
+    /** Copies {@code len} bytes at offset {@code at} into {@code dst} at absolute index {@code dstIndex}. */
+    void read(long at, ByteBuffer dst, int dstIndex, int len) {
+        byte[] bytes = this.bytes;
+        int mask = bytes.length - 1;
+        int done = 0;
+        while (done < len) {
+            int i = (int) ((at + done) & mask);
+            int run = Math.min(len - done, bytes.length - i);
+            dst.put(dstIndex + done, bytes, i, run);
+            done += run;
+        }
+    }
+
+    /** Copies {@code len} bytes at offset {@code at} into {@code dst} at {@code dstIndex}. */
+    void read(long at, byte[] dst, int dstIndex, int len) {
+        byte[] bytes = this.bytes;
+        int mask = bytes.length - 1;
+        int done = 0;
+        while (done < len) {
+            int i = (int) ((at + done) & mask);
+            int run = Math.min(len - done, bytes.length - i);
+            System.arraycopy(bytes, i, dst, dstIndex + done, run);
             done += run;
         }
     }

@@ -99,6 +99,8 @@ final class TcpConnection {
     boolean outputShutdown;
     /** The application wants to know when it can write again. */
     boolean writeBlocked;
+    /** Bytes the blocked write still wanted: onWritable waits for that much room, or half the buffer. */
+    private int writeWanted;
     SocketError error;
     private SocketError softError;
     private int pendingEvents;
@@ -437,7 +439,11 @@ final class TcpConnection {
             }
             long freedBefore = sender.freeSpace();
             long acked = sender.onAck(ackOff, s, windowChanged, tsSample, now);
-            if (acked > 0 && writeBlocked && sender.freeSpace() > freedBefore && sender.freeSpace() > 0
+            // Like Linux's sk_stream_write_space, a blocked writer is woken once there is room worth
+            // waking for - what it wanted, or half the buffer - not for every ACK that frees a little.
+            int free = sender.freeSpace();
+            if (acked > 0 && writeBlocked && free > freedBefore && free > 0
+                    && free >= Math.min(writeWanted, sender.bufferSize() / 2)
                     && state.acceptsWrites() && !outputShutdown) {
                 writeBlocked = false;
                 pendingEvents |= EV_WRITABLE;
@@ -552,11 +558,38 @@ final class TcpConnection {
         int n = sender.write(src);
         if (src.hasRemaining()) {
             writeBlocked = true;
+            writeWanted = src.remaining();
         }
         if (n > 0 && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED) {
             sender.output(now);
         }
         return n;
+    }
+
+    /**
+     * The application appended to the send buffer or read from the receive buffer on its own
+     * thread ({@link TcpEndpoint#offer}, {@link TcpEndpoint#take}): send what was appended, and
+     * tell the peer if reading opened the window enough.
+     */
+    void appProgress(long now) {
+        if (!state.isSynchronized() || state == TcpState.TIME_WAIT || state == TcpState.SYN_RECEIVED) {
+            return;
+        }
+        if (sender.pull() && sender.una >= 0 && state.acceptsWrites()) {
+            sender.output(now);
+        }
+        if (receiver.windowUpdateWorthwhile()) {
+            sendAck(now);
+        }
+    }
+
+    /** Whether an application thread may append without the loop: established, open, no error. */
+    private void publishAppState() {
+        boolean appendable = (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT) && !appClosed
+                && !outputShutdown && error == null;
+        if (endpoint.appendable != appendable) {
+            endpoint.appendable = appendable;
+        }
     }
 
     int read(ByteBuffer dst, long now) {
@@ -751,6 +784,7 @@ final class TcpConnection {
             layer.counters.currentEstablished--;
         }
         state = TcpState.CLOSED;
+        publishAppState();
         retransmitTimer.cancel();
         persistTimer.cancel();
         delayedAckTimer.cancel();
@@ -973,6 +1007,7 @@ final class TcpConnection {
     // =================================================================== events
 
     private void flushEvents() {
+        publishAppState();
         while (pendingEvents != 0) {
             int ev = pendingEvents;
             pendingEvents = 0;

@@ -5,11 +5,14 @@ import io.tapnet.transport.TransportException;
 import io.tapnet.wire.Ipv4Address;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A non-blocking TCP endpoint on the event loop: what a {@code java.net.Socket}-shaped facade drives.
- * Every method must be called on the loop. Obtain one from {@link TcpLayer#open()} (then
- * {@link #bind} and/or {@link #connect}) or from {@link TcpListener#accept()}.
+ * Every method must be called on the loop, except {@link #offer} and {@link #take}, which an
+ * application thread calls to move bytes in and out of the connection's buffers without waiting for
+ * the loop. Obtain one from {@link TcpLayer#open()} (then {@link #bind} and/or {@link #connect}) or
+ * from {@link TcpListener#accept()}.
  *
  * <p>Readiness is reported through {@link Events}, delivered after the segment or timer that caused
  * it has been fully processed (so calling back into the endpoint from a callback is safe):
@@ -52,8 +55,13 @@ public final class TcpEndpoint {
     final TcpConnection conn;
     private Events events = NO_EVENTS;
     boolean bound;
-    private boolean closed;
+    private volatile boolean closed;
     private Object attachment;
+    /** Set by the loop: the connection is open and takes data, so {@link #offer} may append. */
+    volatile boolean appendable;
+    /** Whether {@link #progress} is queued on the loop; one at a time, however many offers and takes. */
+    private final AtomicBoolean progressQueued = new AtomicBoolean();
+    private final Runnable progress = this::progress;
 
     TcpEndpoint(TcpLayer layer) {
         this.layer = layer;
@@ -147,6 +155,59 @@ public final class TcpEndpoint {
     }
 
     /**
+     * From an application thread (one at a time per endpoint, and not concurrently with
+     * {@link #write}): copies up to {@code length} bytes into the send buffer on the caller's thread
+     * and asks the loop, at most once until it has looked, to send them.
+     *
+     * @return the bytes taken, 0 when the send buffer is full, -1 when the connection is not (or no
+     *     longer) established and open for writing: then {@link #write} on the loop says why
+     */
+    public int offer(byte[] data, int offset, int length) {
+        if (!appendable || closed) {
+            return -1;
+        }
+        int n = conn.sender.append(data, offset, length);
+        if (n > 0) {
+            queueProgress();
+        }
+        return n;
+    }
+
+    /**
+     * From an application thread (one at a time per endpoint, and not concurrently with
+     * {@link #read}): copies received bytes into {@code into} on the caller's thread, and asks the
+     * loop to send a window update if reading may have opened the window enough for one.
+     *
+     * @return the bytes copied; 0 when none are ready (then {@link #read} on the loop tells end of
+     *     stream and errors apart from "nothing yet"); -1 once the endpoint is closed
+     */
+    public int take(byte[] into, int offset, int length) {
+        if (closed) {
+            return -1;
+        }
+        int n = conn.receiver.take(into, offset, length);
+        if (n > 0 && conn.receiver.mayWantWindowUpdate()) {
+            queueProgress();
+        }
+        return n;
+    }
+
+    private void queueProgress() {
+        if (!progressQueued.get() && progressQueued.compareAndSet(false, true)) {
+            layer.loop().execute(progress);
+        }
+    }
+
+    /** On the loop: catch up with what application threads did through offer and take. */
+    private void progress() {
+        progressQueued.set(false);
+        if (!closed) {
+            conn.appProgress(layer.loop().now());
+            conn.flushPendingEvents();
+        }
+    }
+
+    /**
      * Copies received bytes into {@code dst} (advancing its position).
      *
      * @return the bytes copied; 0 when nothing is ready; -1 at end of stream (the peer's FIN and
@@ -177,6 +238,7 @@ public final class TcpEndpoint {
     /** Half-close (RFC 9293 3.10.4 CLOSE of the sending side): a FIN follows the queued data. */
     public void shutdownOutput() {
         checkOpen();
+        conn.sender.pull(); // what was offered goes before the FIN
         conn.shutdownOutput(layer.loop().now());
         conn.flushPendingEvents();
     }
@@ -191,6 +253,7 @@ public final class TcpEndpoint {
             return;
         }
         closed = true;
+        conn.sender.pull(); // what was offered goes before the FIN
         conn.close(layer.loop().now());
     }
 

@@ -13,6 +13,11 @@ import java.nio.ByteBuffer;
  * free part is the advertised window (RFC 9293 3.10.7.4 "segments with higher beginning sequence
  * numbers may be held"). The number of ranges is bounded; a segment that would need one more is
  * dropped and left to retransmission.
+ *
+ * <p>The receive buffer is read by an application thread while the loop goes on filling it: the
+ * loop publishes how far the bytes are readable ({@link #readableEnd}, and the FIN's offset once it
+ * is in order), the reader copies and publishes how far it has read ({@link #consumed}), and the loop
+ * frees the buffer (and opens the window) up to there (see {@link ByteRing}).
  */
 final class TcpReceiver {
     /** Out-of-order ranges kept at most (Linux's out-of-order queue is also bounded by memory). */
@@ -24,8 +29,14 @@ final class TcpReceiver {
     long irs;
     /** RCV.NXT as an offset. */
     long nxt;
-    /** Next byte the application reads. */
-    long readOffset;
+    /** Next byte the application reads; written by the reading thread, read by the loop. */
+    private volatile long consumed;
+    /** One past the last byte the application may read; written by the loop. */
+    private volatile long readableEnd;
+    /** The FIN's offset once every byte before it has arrived, else -1; written by the loop. */
+    private volatile long eofAt = -1;
+    /** {@link #advertisedRight} as last published for readers deciding whether to ask for an update. */
+    private volatile long publishedRight;
     /** Offset of the peer's FIN once seen (possibly out of order), else -1. */
     long finOffset = -1;
     boolean finReceived;
@@ -74,9 +85,12 @@ final class TcpReceiver {
     void init(long irs) {
         this.irs = irs;
         nxt = 0;
-        readOffset = 0;
+        consumed = 0;
+        readableEnd = 0;
+        eofAt = -1;
         ring.reset(0);
         advertisedRight = 0;
+        publishedRight = 0;
     }
 
     long seqOf(long offset) {
@@ -95,15 +109,15 @@ final class TcpReceiver {
         return limit;
     }
 
-    /** Bytes ready for the application. */
+    /** Bytes ready for the application; any thread. */
     int readable() {
-        long end = finReceived ? finOffset : nxt;
-        return (int) (end - readOffset);
+        return (int) (readableEnd - consumed);
     }
 
-    /** The peer's FIN has arrived and every byte before it was read. */
+    /** The peer's FIN has arrived and every byte before it was read; any thread. */
     boolean atEof() {
-        return finReceived && readOffset == finOffset;
+        long eof = eofAt;
+        return eof >= 0 && consumed == eof;
     }
 
     /** RCV.WND as last advertised; 0 when the window is closed. */
@@ -155,7 +169,9 @@ final class TcpReceiver {
             }
             end = start + len;
         }
-        long right = readOffset + limit;
+        long read = consumed;
+        ring.advanceBase(read);
+        long right = read + limit;
         if (end > right) {
             len = (int) Math.max(0, right - start);
             end = start + len;
@@ -190,8 +206,10 @@ final class TcpReceiver {
         if (finOffset >= 0 && !finReceived && nxt == finOffset) {
             nxt = finOffset + 1; // RFC 9293 3.10.7.4 "eighth, check the FIN bit": advance RCV.NXT over it
             finReceived = true;
+            eofAt = finOffset;
             result |= FIN;
         }
+        readableEnd = finReceived ? finOffset : nxt;
         return result;
     }
 
@@ -264,20 +282,45 @@ final class TcpReceiver {
 
     /** Copies up to {@code dst.remaining()} readable bytes into {@code dst}; returns the count. */
     int read(ByteBuffer dst) {
-        int n = Math.min(readable(), dst.remaining());
+        long from = consumed;
+        int n = (int) Math.min(readableEnd - from, dst.remaining());
         if (n <= 0) {
             return 0;
         }
-        ring.read(readOffset, dst, dst.position(), n);
+        ring.read(from, dst, dst.position(), n);
         dst.position(dst.position() + n);
-        readOffset += n;
-        ring.advanceBase(readOffset);
+        consumed = from + n;
         return n;
+    }
+
+    /**
+     * Copies up to {@code len} readable bytes into {@code dst}, from any one thread at a time while
+     * the loop goes on receiving; returns the count, 0 when nothing is readable.
+     */
+    int take(byte[] dst, int offset, int len) {
+        long from = consumed;
+        int n = (int) Math.min(readableEnd - from, len);
+        if (n <= 0) {
+            return 0;
+        }
+        ring.read(from, dst, offset, n);
+        consumed = from + n;
+        return n;
+    }
+
+    /**
+     * After a {@link #take}, on the reading thread: could the loop have a window update to send? A
+     * conservative test of {@link #windowUpdateWorthwhile()}: it reads the right edge the loop last
+     * advertised, which only moves right, so it may say yes needlessly but never no wrongly.
+     */
+    boolean mayWantWindowUpdate() {
+        long right = publishedRight;
+        return consumed + limit - right >= Math.min(limit / 2, peerMss);
     }
 
     /** Free buffer space: what the window may offer at most. */
     private long freeSpace() {
-        return Math.max(0, limit - (nxt - readOffset));
+        return Math.max(0, limit - (nxt - consumed));
     }
 
     /**
@@ -302,6 +345,7 @@ final class TcpReceiver {
             wnd = (long) field << shift;
         }
         advertisedRight = Math.max(advertisedRight, nxt + wnd);
+        publishedRight = advertisedRight;
         return field;
     }
 

@@ -11,6 +11,12 @@ import java.nio.ByteBuffer;
  *
  * <p>Offsets: byte {@code 0} of the stream is sequence number ISS+1 (the SYN is ISS, offset -1,
  * and belongs to the connection's handshake). The FIN takes the offset after the last byte.
+ *
+ * <p>The send buffer is the one piece of a connection another thread may touch: an application
+ * thread {@link #append appends} to it and publishes the new end ({@link #published}), the loop
+ * {@link #pull pulls} that end into {@link #writeEnd} when it is told to, and publishes how far
+ * acknowledgments have freed the buffer ({@link #released}). So an application copies its bytes on
+ * its own core, and never waits for the loop while there is room (see {@link ByteRing}).
  */
 final class TcpSender {
     /** RFC 6675 / RFC 5681: three duplicate ACKs signal a loss. */
@@ -39,8 +45,12 @@ final class TcpSender {
     long una = -1;
     /** SND.NXT as an offset. */
     long nxt = -1;
-    /** One past the last byte the application wrote. */
+    /** One past the last byte the loop has taken from the application (what it may send). */
     long writeEnd;
+    /** One past the last byte appended; written by the appending thread, read by the loop. */
+    private volatile long published;
+    /** The lowest offset still needed (SND.UNA, capped at the data); written by the loop. */
+    private volatile long released;
     boolean finQueued;
     boolean finSent;
     /** SND.WND in bytes (scaled), SND.WL1 and SND.WL2 as sequence numbers (RFC 9293 3.3.1). */
@@ -80,6 +90,8 @@ final class TcpSender {
         una = -1;
         nxt = -1;
         writeEnd = 0;
+        published = 0;
+        released = 0;
         ring.reset(0);
     }
 
@@ -97,24 +109,55 @@ final class TcpSender {
 
     /** Bytes queued and not yet acknowledged (what {@code ss} shows as Send-Q). */
     int queued() {
-        return (int) (writeEnd - Math.max(una, 0));
+        return (int) (published - Math.max(una, 0));
     }
 
+    /** Room for more; on the loop. */
     int freeSpace() {
         return Math.max(0, limit - queued());
+    }
+
+    /**
+     * Appends up to {@code len} bytes from any one thread at a time, concurrently with the loop;
+     * returns the bytes taken (0 when the buffer is full). The loop sends them after {@link #pull}.
+     */
+    int append(byte[] src, int offset, int len) {
+        long end = published;
+        long base = released;
+        int n = (int) Math.min(len, limit - (end - base));
+        if (n <= 0) {
+            return 0;
+        }
+        ring.advanceBase(base);
+        ring.write(end, src, offset, n);
+        published = end + n;
+        return n;
+    }
+
+    /** On the loop: takes what was appended; true if there is more to send. Nothing after a FIN. */
+    boolean pull() {
+        long end = published;
+        if (end > writeEnd && !finQueued) {
+            writeEnd = end;
+            return true;
+        }
+        return false;
     }
 
     int bufferSize() {
         return limit;
     }
 
-    /** Appends application data; returns the bytes taken. */
+    /** On the loop: appends application data and takes it at once; returns the bytes taken. */
     int write(ByteBuffer src) {
+        pull();
         int n = Math.min(src.remaining(), freeSpace());
         if (n > 0) {
+            ring.advanceBase(released);
             ring.write(writeEnd, src, src.position(), n);
             src.position(src.position() + n);
             writeEnd += n;
+            published = writeEnd;
         }
         return n;
     }
@@ -377,7 +420,7 @@ final class TcpSender {
             rtt.sample(now - newestSent);
         }
         una = ackOff;
-        ring.advanceBase(Math.min(una, writeEnd));
+        released = Math.min(una, writeEnd);
         dupAcks = 0;
         timeouts = 0;
         rtt.resetBackoff();
