@@ -24,10 +24,16 @@ public final class InternetChecksum {
         long acc = initial & 0xffffffffL;
         int i = off;
         int end = off + len;
-        // 32-bit words: the one's complement sum is independent of word width (RFC 1071 §2(C)),
-        // and a long accumulator cannot overflow for any buffer a ByteBuffer can hold.
-        for (; i <= end - 4; i += 4) {
+        // 64-bit reads added as two 32-bit words: the one's complement sum is independent of word
+        // width (RFC 1071 §2(C)), and a long accumulator gains at most 2^33 per step, so it cannot
+        // overflow for any buffer a ByteBuffer can hold.
+        for (; i <= end - 8; i += 8) {
+            long v = b.getLong(i);
+            acc += (v >>> 32) + (v & 0xffffffffL);
+        }
+        if (i <= end - 4) {
             acc += b.getInt(i) & 0xffffffffL;
+            i += 4;
         }
         if (i <= end - 2) {
             acc += b.getShort(i) & 0xffff;
