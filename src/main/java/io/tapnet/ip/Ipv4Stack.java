@@ -225,6 +225,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         resolvingIn = in;
         resolvingBroadcast = linkBroadcast;
+        counters.ipInReceives--; // each segment is counted as it is received, not the super-frame too
         Offload.resolve(loop, frame, resolvedSink);
     }
 

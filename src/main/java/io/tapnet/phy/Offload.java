@@ -219,6 +219,9 @@ public final class Offload {
             return -1;
         }
         int thl = ((b.get(o + l4 + 12) & 0xff) >>> 4) * 4;
+        if (thl < 20 || f.gsoSize <= 0) {
+            return -1;
+        }
         return ihl + thl + f.gsoSize;
     }
 
