@@ -562,6 +562,12 @@ public final class EventLoop {
                 sleeping = false;
                 continue;
             }
+            if (!tasks.isEmpty() || !inbound.isEmpty()) {
+                // An application handed over work and then released time after the loop last looked:
+                // its hold's release (read above) comes after the hand-off, so the work is visible now
+                // and must run at this instant, not after the clock moves on.
+                continue;
+            }
             long next = nextDeadline();
             if (next > end) {
                 virtualClock.advanceTo(end);
