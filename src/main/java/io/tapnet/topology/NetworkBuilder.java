@@ -248,7 +248,7 @@ public final class NetworkBuilder {
         List<InterfaceSpec> ifs = spec.interfaces();
         for (int i = 0; i < ifs.size(); i++) {
             InterfaceSpec is = ifs.get(i);
-            TapDevice tap = TapAttachment.openForHost("tnet%d", spec.offloads());
+            TapDevice tap = TapAttachment.openForHost("tnet%d", spec.offloads(), spec.threadedNapi());
             network.onClose(tap::close);
             long mac = is.mac() != null ? is.mac() : generatedMac(nodeIndex, i);
             tap.setMac(mac);

@@ -23,10 +23,14 @@ import java.util.concurrent.TimeUnit;
  * @param services      hosts only: servers started when the network is built ({@code services:}), in file order
  * @param offloads      Linux nodes only: let the kernel hand tapnet partial checksums and 64 KiB TCP
  *                      segments through its TAPs ({@code offloads:}, default true)
+ * @param threadedNapi  Linux nodes only: the kernel receives from tapnet on a thread of its own
+ *                      ({@code threaded-napi:}; by default only without offloads, where it pays: many
+ *                      small frames, each with the host's TCP/IP work behind it)
  */
 public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
                        List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
-                       FirewallSpec firewall, List<ServiceSpec> services, boolean offloads) {
+                       FirewallSpec firewall, List<ServiceSpec> services, boolean offloads,
+                       boolean threadedNapi) {
 
     /** Switch MAC table capacity when the file gives none. */
     public static final int DEFAULT_MAC_TABLE_SIZE = 8192;
@@ -47,7 +51,8 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
     public NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interfaces, Integer gateway,
                     List<RouteSpec> routes, String netns, int macTableSize, long macAgingNanos,
                     FirewallSpec firewall, List<ServiceSpec> services) {
-        this(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall, services, true);
+        this(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall, services, true,
+                false);
     }
 
     /** A node without services. */
@@ -73,19 +78,25 @@ public record NodeSpec(String name, NodeKind kind, List<InterfaceSpec> interface
     /** This node with {@code firewall} as its access control and NAT. */
     public NodeSpec withFirewall(FirewallSpec firewall) {
         return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
-                services, offloads);
+                services, offloads, threadedNapi);
     }
 
     /** This node starting {@code services} when the network is built. */
     public NodeSpec withServices(List<ServiceSpec> services) {
         return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
-                services, offloads);
+                services, offloads, threadedNapi);
     }
 
     /** This node with the kernel's offloads on or off on its TAPs. */
     public NodeSpec withOffloads(boolean offloads) {
         return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
-                services, offloads);
+                services, offloads, threadedNapi);
+    }
+
+    /** This node with the kernel receiving on a thread of its own, or inside tapnet's writes. */
+    public NodeSpec withThreadedNapi(boolean threadedNapi) {
+        return new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos, firewall,
+                services, offloads, threadedNapi);
     }
 
     /** The interface called {@code interfaceName}, or null. */

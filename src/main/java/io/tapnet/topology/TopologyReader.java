@@ -44,6 +44,7 @@ final class TopologyReader {
     static final String ROUTES = "routes";
     static final String NETNS = "netns";
     static final String OFFLOADS = "offloads";
+    static final String THREADED_NAPI = "threaded-napi";
     static final String MAC_TABLE_SIZE = "mac-table-size";
     static final String MAC_AGING = "mac-aging";
     static final String ACL = "acl";
@@ -55,10 +56,10 @@ final class TopologyReader {
     static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "nodes", "links", "events");
     static final List<String> ALL_NODE_KEYS =
             List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK,
-                    SERVICES, OFFLOADS);
+                    SERVICES, OFFLOADS, THREADED_NAPI);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
             NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, SERVICES),
-            NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, OFFLOADS),
+            NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, OFFLOADS, THREADED_NAPI),
             NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES, NAT, CONNTRACK),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));
     static final List<String> INTERFACE_KEYS = List.of(IP, MAC, MTU);
@@ -98,6 +99,8 @@ final class TopologyReader {
         String netns;
         Position netnsPosition = Position.NONE;
         boolean offloads = true;
+        /** Null: the default, which follows offloads. */
+        Boolean threadedNapi;
         int mtu = InterfaceSpec.DEFAULT_MTU;
         /** Where the node-level mtu was written: the default for interfaces that give none. */
         Position mtuPosition = Position.NONE;
@@ -130,7 +133,8 @@ final class TopologyReader {
 
         NodeSpec toSpec(SourceMap map) {
             NodeSpec spec = new NodeSpec(name, kind, interfaces, gateway, routes, netns, macTableSize, macAgingNanos,
-                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack), services, offloads);
+                    new FirewallSpec(acls, securityGroups, masquerade, forwards, conntrack), services, offloads,
+                    threadedNapi != null ? threadedNapi : !offloads);
             map.put(spec, Field.NAME, namePosition);
             map.put(spec, Field.KIND, kindPosition);
             map.put(spec, Field.GATEWAY, gatewayPosition);
@@ -305,6 +309,13 @@ final class TopologyReader {
                     "offloads: false");
             if (on != null) {
                 draft.offloads = on;
+            }
+        }
+        if (settings.containsKey(THREADED_NAPI)) {
+            Boolean on = yaml.bool(settings.get(THREADED_NAPI).value(), "'threaded-napi' of node '" + nodeName + "'",
+                    "threaded-napi: false");
+            if (on != null) {
+                draft.threadedNapi = on;
             }
         }
         if (settings.containsKey(MAC_TABLE_SIZE)) {

@@ -316,6 +316,8 @@ class OffloadInteropTest {
                 yaml("offload-off", plainNames.ns1(), plainNames.ns2(), null, false, plainNames),
                 "offload-off.yaml")).build()) {
             assertFalse(plain.call(() -> tap(plain, "a").acceptsOffloads()), "a plain TAP, no vnet header");
+            assertEquals("1", napiThreaded(plainNames.ns1()),
+                    "without offloads the kernel receives on a NAPI thread of its own by default");
             assertTrue(LinuxTestNetwork.ping(plainNames.ns1(), 1, B).received() >= 1);
             Path got = dir.resolve("plain-got.bin");
             transfer(plain, plainNames.ns1(), plainNames.ns2(), B, dir.resolve("impaired.bin"), got);
@@ -330,7 +332,20 @@ class OffloadInteropTest {
         }
     }
 
+    @Test
+    @Order(0)
+    void withOffloadsTheKernelReceivesInsideTapnetsWritesByDefault() {
+        assertEquals("0", napiThreaded(names.ns1()), "threaded NAPI costs more than it gives with offloads");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** {@code /sys/class/net/eth0/threaded} as the namespace sees it. */
+    static String napiThreaded(String ns) {
+        IpCommand.Result r = LinuxTestNetwork.exec(ns, Duration.ofSeconds(10), "cat", "/sys/class/net/eth0/threaded");
+        assertTrue(r.ok(), "reading threaded in " + ns + ": " + r);
+        return r.stdout().strip();
+    }
 
     static void assertCountersClean(Network net) {
         assertEquals(0, net.call(() -> net.loop().offloadErrors()), "offload errors");

@@ -173,6 +173,22 @@ class TopologyErrorsTest {
     }
 
     @Test
+    void offloadsAndThreadedNapiAreBooleansOfLinuxNodes() {
+        assertOnlyProblem("""
+                nodes:
+                  pc: { kind: linux, ip: 10.0.0.1/24, offloads: yes }
+                """, 2, 49, "'offloads' of node 'pc' must be true or false, not 'yes'", "offloads: false");
+        assertOnlyProblem("""
+                nodes:
+                  pc: { kind: linux, ip: 10.0.0.1/24, threaded-napi: 1 }
+                """, 2, 54, "'threaded-napi' of node 'pc' must be true or false, not '1'");
+        assertOnlyProblem("""
+                nodes:
+                  h1: { kind: host, ip: 10.0.0.1/24, offloads: false }
+                """, 2, 38, "key 'offloads' does not apply to host 'h1'", "it is for linux nodes");
+    }
+
+    @Test
     void gatewayOnARouterPointsToRoutes() {
         assertOnlyProblem("""
                 nodes:

@@ -1,6 +1,7 @@
 package io.tapnet.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,6 +141,8 @@ class TopologyLoaderTest {
                 """, "options.yaml");
         NodeSpec pc = topology.node("pc");
         assertEquals("lab-pc", pc.netns());
+        assertTrue(pc.offloads(), "offloads are on by default");
+        assertFalse(pc.threadedNapi(), "with offloads the kernel receives inside tapnet's writes by default");
         assertEquals(new InterfaceSpec("eth0", Cidr.parse("10.0.0.5/24"), 0x02_00_00_00_00_05L, 9000),
                 pc.interfaces().get(0));
         assertEquals(List.of(new RouteSpec(Cidr.parse("192.168.0.0/16"), ip("10.0.0.2"), "eth0")), pc.routes());
@@ -153,6 +156,26 @@ class TopologyLoaderTest {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), s1.macAgingNanos());
     }
 
+
+    @Test
+    void offloadsAndThreadedNapiOfLinuxNodes() {
+        Topology topology = TopologyLoader.parse("""
+                nodes:
+                  a: { kind: linux, ip: 10.0.0.1/24, offloads: false }
+                  b: { kind: linux, ip: 10.0.0.2/24, offloads: false, threaded-napi: false }
+                  c: { kind: linux, ip: 10.0.0.3/24, threaded-napi: TRUE }
+                  s1: { kind: switch }
+                links:
+                  - endpoints: [a, s1]
+                  - endpoints: [b, s1]
+                  - endpoints: [c, s1]
+                """, "napi.yaml");
+        assertFalse(topology.node("a").offloads());
+        assertTrue(topology.node("a").threadedNapi(), "without offloads, threaded NAPI by default");
+        assertFalse(topology.node("b").threadedNapi());
+        assertTrue(topology.node("c").offloads());
+        assertTrue(topology.node("c").threadedNapi());
+    }
     @Test
     void readsLinkImpairmentsWithPerDirectionOverrides() {
         Topology t = TopologyLoader.parse("""
