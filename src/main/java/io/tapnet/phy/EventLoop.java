@@ -523,6 +523,10 @@ public final class EventLoop {
         running = false;
         if (t != null && t != Thread.currentThread()) {
             LockSupport.unpark(t);
+            DeviceReader d = devices;
+            if (d != null) {
+                d.wakeup(); // it may be asleep in the devices' poll, where unpark does not reach
+            }
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {

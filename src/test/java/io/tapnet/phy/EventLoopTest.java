@@ -47,6 +47,28 @@ class EventLoopTest {
         }
     }
 
+    /**
+     * A loop with devices sleeps in their poll, not in park; stop() must still reach it, or it
+     * would wait out its join timeout and leave the thread running.
+     */
+    @Test
+    void stopWakesALoopAsleepInTheDevicesPoll() throws Exception {
+        EventLoop loop = new EventLoop(Clock.system());
+        DeviceReader devices = new DeviceReader(loop); // no device: it sleeps on the eventfd alone
+        loop.start("test-loop");
+        java.util.concurrent.atomic.AtomicReference<Thread> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.execute(() -> {
+            thread.set(Thread.currentThread());
+            ran.countDown();
+        });
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "a task handed over wakes the loop from the poll");
+        Thread.sleep(50); // let it fall asleep again, with no timer armed
+        loop.stop();
+        assertFalse(thread.get().isAlive(), "the loop thread ended within stop()");
+        devices.close();
+    }
+
     @Test
     void startsAtZeroAndOnlyRunForMovesTime() {
         assertEquals(0, loop.now());
