@@ -92,7 +92,7 @@ public final class Console {
                   NODE route                    routing table
                   NODE arp                      ARP cache (neighbours)
                   NODE ifconfig                 interfaces, addresses and counters
-                  NODE counters                 drop and traffic counters of the node's stack
+                  NODE counters                 drop and traffic counters (of a Linux node: its TAPs)
                   NODE firewall [-Z]            ACL and security-group rules with their counters (-Z zeroes them)
                   NODE conntrack [-F]           tracked connections and NAT mappings (-F flushes them)
                   NODE http serve [-p P] [DIR]  HTTP/1.1 server (a generated site with /bytes/N without DIR)

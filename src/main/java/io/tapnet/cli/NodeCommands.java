@@ -55,6 +55,7 @@ final class NodeCommands {
                 m.put("route", c -> new LinuxShowCmd(c, "ip", "route"));
                 m.put("arp", c -> new LinuxShowCmd(c, "ip", "neigh"));
                 m.put("ifconfig", c -> new LinuxShowCmd(c, "ip", "-s", "addr"));
+                m.put("counters", TapCountersCmd::new);
             }
             case SWITCH -> {
                 m.put("mac", MacCmd::new);
@@ -276,6 +277,36 @@ final class NodeCommands {
                 }
             });
             return Main.OK;
+        }
+    }
+
+    @Command(name = "counters", mixinStandardHelpOptions = true,
+            description = "Show what tapnet's side of each TAP device of a Linux node counted: frames from and to the"
+                    + " kernel, TCP super-frames the kernel handed over with offloads, drops.")
+    static final class TapCountersCmd implements Callable<Integer> {
+        private final NodeContext ctx;
+
+        TapCountersCmd(NodeContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            var host = ctx.network().linuxHosts().get(ctx.node().name());
+            return ctx.show(() -> {
+                List<String> lines = new java.util.ArrayList<>();
+                for (io.tapnet.phy.TapAttachment a : host.attachments()) {
+                    io.tapnet.phy.Port p = a.port();
+                    lines.add(p.name() + " (TAP " + a.device().name() + ", offloads "
+                            + (a.acceptsOffloads() ? "on" : "off") + (a.isFailed() ? ", FAILED" : "") + ")");
+                    lines.add("    from the kernel  " + p.txFrames() + " frames, " + p.txBytes() + " bytes, "
+                            + a.superFramesRead() + " TCP super-frames, " + a.malformed() + " malformed");
+                    lines.add("    to the kernel    " + a.written() + " frames, " + a.writeDrops()
+                            + " refused (queue full or interface down)");
+                }
+                lines.add("offloaded frames tapnet could not resolve (whole network): " + ctx.network().loop().offloadErrors());
+                return lines;
+            });
         }
     }
 

@@ -118,6 +118,19 @@ class MixedNetworkInteropTest {
         assertTrue(run.ok(), run.output());
         assertTrue(run.output().contains("3 received"), run.output());
         assertTrue(run.output().contains("ttl=62"), "pc1 is two routers away from h1:\n" + run.output());
+
+        // pc1's TAP as tapnet sees it: the echo requests written to the kernel, the replies read back.
+        ConsoleRun counters = console("pc1 counters");
+        assertTrue(counters.ok(), counters.output());
+        assertTrue(counters.output().contains("eth0 (TAP "), counters.output());
+        assertTrue(counters.output().contains("offloads on"), "offloads are on by default: " + counters.output());
+        java.util.regex.Matcher from = java.util.regex.Pattern.compile("from the kernel +(\\d+) frames")
+                .matcher(counters.output());
+        assertTrue(from.find() && Long.parseLong(from.group(1)) >= 3, "pc1's replies were read: " + counters.output());
+        java.util.regex.Matcher to = java.util.regex.Pattern.compile("to the kernel +(\\d+) frames")
+                .matcher(counters.output());
+        assertTrue(to.find() && Long.parseLong(to.group(1)) >= 3, "h1's requests were written: " + counters.output());
+        assertTrue(counters.output().contains("could not resolve (whole network): 0"), counters.output());
     }
 
     @Test
