@@ -110,7 +110,9 @@ class ImpairmentRealTimeTest {
         System.out.println("kernel ping across delay=50ms (both ways): " + rtt);
         assertEquals(100.0, rtt.avg(), 10.0, "average RTT:\n" + out);
         assertTrue(rtt.min() >= 99.0, "no reply is faster than the two delays:\n" + out);
-        assertTrue(rtt.max() <= 110.0, "nor much slower:\n" + out);
+        // One reply in ten may meet a scheduling hiccup of a shared machine; a delay applied twice
+        // (200 ms) or a lost timer (1 s retransmission) still fails here.
+        assertTrue(rtt.max() <= 150.0, "nor much slower:\n" + out);
     }
 
     @Test
