@@ -78,12 +78,14 @@ class TcpSegmentationOffloadTest {
         return transfer(THREE_ROUTERS, offload, bytes, seed, impairment, capture, upload);
     }
 
-    static Outcome transfer(String topology, boolean offload, long bytes, long seed, Impairment impairment,
+    static Outcome transfer(String topology, Boolean offload, long bytes, long seed, Impairment impairment,
                             Path capture, boolean upload) throws Exception {
         TcpConfig config = TcpConfig.defaults().withBuffers(1 << 20, 1 << 20);
         try (TransferHarness h = new TransferHarness(topology, config, null, null, seed)) {
-            h.network.stack("h1").setSegmentationOffload(offload);
-            h.network.stack("h2").setSegmentationOffload(offload);
+            if (offload != null) {
+                h.network.stack("h1").setSegmentationOffload(offload);
+                h.network.stack("h2").setSegmentationOffload(offload);
+            }
             Link middle = h.network.link("r1", "r2");
             Counter counter = new Counter();
             LinkCapture cap = null;
@@ -176,6 +178,22 @@ class TcpSegmentationOffloadTest {
         Outcome on = transfer(topology, true, 2 * MIB, 6, null, null, true);
         assertEquals(1360, on.result.senderInfo().sendMss(), "RFC 1191: next-hop MTU 1400 minus 40");
         assertTrue(on.middle.offloaded > 0, "super-frames still cross r1-r2 after the MSS shrank");
+    }
+
+    @Test
+    void offloadsFalseOnAHostTurnsThemOff() throws Exception {
+        String topology = THREE_ROUTERS.replace("h1: { kind: host,", "h1: { kind: host, offloads: false,");
+        try (io.tapnet.topology.Network n = io.tapnet.topology.NetworkBuilder.of(
+                io.tapnet.topology.TopologyLoader.parse(topology, "tso.yaml")).virtualTime(true).build()) {
+            assertTrue(!n.stack("h1").segmentationOffload() && !n.stack("h1").acceptsOffloads());
+            assertTrue(n.stack("h2").segmentationOffload() && n.stack("h2").acceptsOffloads());
+        }
+        // h1 sends wire segments only; h2 still sends super-frames, which h1's port resolves for it.
+        Outcome up = transfer(topology, null, MIB, 8, null, null, true);
+        assertEquals(0, up.middle.offloaded);
+        assertTrue(up.middle.largest <= 1514);
+        Outcome down = transfer(topology, null, MIB, 8, null, null, false);
+        assertTrue(down.middle.offloaded > 0);
     }
 
     /** Captured lengths of the Enhanced Packet Blocks of a pcapng file (native byte order, as written). */
