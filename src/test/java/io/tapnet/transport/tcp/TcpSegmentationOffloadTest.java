@@ -80,6 +80,11 @@ class TcpSegmentationOffloadTest {
 
     static Outcome transfer(String topology, Boolean offload, long bytes, long seed, Impairment impairment,
                             Path capture, boolean upload) throws Exception {
+        return transfer(topology, offload, bytes, seed, impairment, capture, true, upload);
+    }
+
+    static Outcome transfer(String topology, Boolean offload, long bytes, long seed, Impairment impairment,
+                            Path capture, boolean segments, boolean upload) throws Exception {
         TcpConfig config = TcpConfig.defaults().withBuffers(1 << 20, 1 << 20);
         try (TransferHarness h = new TransferHarness(topology, config, null, null, seed)) {
             if (offload != null) {
@@ -90,7 +95,7 @@ class TcpSegmentationOffloadTest {
             Counter counter = new Counter();
             LinkCapture cap = null;
             if (capture != null) {
-                cap = new LinkCapture(h.network.link("r2", "r3"), capture, true);
+                cap = new LinkCapture(h.network.link("r2", "r3"), capture, segments);
                 h.network.link("r2", "r3").setObserver(cap);
             }
             middle.setObserver(counter);
@@ -153,6 +158,17 @@ class TcpSegmentationOffloadTest {
         for (int len : lengths) {
             assertTrue(len <= 1514, "captured frame of " + len + " bytes");
         }
+        if (Tshark.isAvailable()) {
+            Tshark.assertCleanCapture(file);
+        }
+    }
+
+    @Test
+    void wholeCaptureShowsSuperFramesWithValidChecksums(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("r2-r3-whole.pcapng");
+        transfer(THREE_ROUTERS, true, MIB, 2, null, file, false, true);
+        int[] lengths = capturedLengths(file);
+        assertTrue(java.util.Arrays.stream(lengths).anyMatch(len -> len > 1514), "super-frames written whole");
         if (Tshark.isAvailable()) {
             Tshark.assertCleanCapture(file);
         }
