@@ -52,6 +52,12 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     private final TokenBucket icmpErrorLimit = new TokenBucket(1000, 50);
     private final List<IcmpListener> icmpListeners = new ArrayList<>();
     private final ProtocolHandler[] protocols = new ProtocolHandler[256];
+    /**
+     * Checksum and segmentation offloads for what this node sends and receives itself (on by default):
+     * its TCP builds super-frames with partial checksums, and offloaded TCP segments addressed to it
+     * are delivered whole, as Linux does over veth with TSO and GRO.
+     */
+    private boolean segmentationOffload = true;
     /** Access control and NAT; null (the common case) costs one comparison per datagram. */
     private PacketFilter filter;
     private int nextIdentification = 1;
@@ -206,12 +212,49 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
     // =================================================================== receive
 
     /**
+     * Turns this node's own checksum and segmentation offloads on or off (see {@link #segmentationOffload()}).
+     * Off, its TCP sends wire segments with complete checksums and every offloaded frame that
+     * reaches it is resolved first, as before offloads existed.
+     */
+    public void setSegmentationOffload(boolean on) {
+        this.segmentationOffload = on;
+    }
+
+    /**
+     * Whether this node's TCP may send super-frames of up to 64 KiB with partial checksums, and
+     * take offloaded TCP segments addressed to it whole (like Linux's TSO and GRO over veth).
+     */
+    public boolean segmentationOffload() {
+        return segmentationOffload;
+    }
+
+    /**
      * A router forwards offloaded frames (partial checksums, TCP super-frames from a Linux host) as
-     * they are; a host, and a router for what it delivers to itself or filters, resolves them first.
+     * they are; a host with {@linkplain #segmentationOffload() offloads} takes them too and decides
+     * per datagram. Otherwise, and for what a router delivers to itself or filters, they are resolved first.
      */
     @Override
     public boolean acceptsOffloads() {
-        return forwarding;
+        return forwarding || segmentationOffload;
+    }
+
+    /**
+     * Whether an offloaded datagram (wrapped in {@link #ip}) may go on as it is: forwarded by a
+     * router, or delivered whole to a local TCP (GRO's view: one segment longer than the MSS, a
+     * checksum that never crossed a wire). Filters, link-layer broadcasts, loopback, fragments and
+     * other protocols see only wire frames.
+     */
+    private boolean keepsOffloaded(IpInterface in, Frame frame, boolean linkBroadcast, PacketFilter f) {
+        if (in == null || f != null || linkBroadcast) {
+            return false;
+        }
+        int destination = ip.destination();
+        if (isLocalAddress(destination)) {
+            return segmentationOffload && frame.needsChecksum() && ip.protocol() == Ipv4View.PROTO_TCP
+                    && !ip.isFragment() && protocols[Ipv4View.PROTO_TCP] != null
+                    && protocols[Ipv4View.PROTO_TCP].acceptsOffloads();
+        }
+        return forwarding && !isBroadcastFor(destination);
     }
 
     private IpInterface resolvingIn;
@@ -319,8 +362,7 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         // Ethernet pads short frames; the IP total length is the truth from here on.
         frame.setLength(ETH + ip.totalLength());
         PacketFilter f = filter;
-        if (frame.isOffloaded() && (in == null || f != null || linkBroadcast || !forwarding
-                || isLocalAddress(ip.destination()) || isBroadcastFor(ip.destination()))) {
+        if (frame.isOffloaded() && !keepsOffloaded(in, frame, linkBroadcast, f)) {
             // Filters (NAT rewrites ports and addresses) and local delivery see only wire frames.
             receiveResolved(in, frame, linkBroadcast);
             return;
@@ -573,6 +615,12 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         IpInterface out = route.iface();
         fillSource(b, ipOffset, out.address());
         PacketFilter f = filter;
+        if (frame.isOffloaded() && f != null) {
+            // Filters (NAT) see wire frames only.
+            counters.ipOutRequests--;
+            sendResolved(frame);
+            return SENT;
+        }
         if (f != null) {
             outIp.wrap(b, ipOffset, frame.length() - ETH);
             long now = loop.now();
@@ -581,8 +629,19 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
                 return FILTERED;
             }
         }
-        int total = b.getShort(ipOffset + 2) & 0xffff;
         int mtu = Math.min(out.mtu(), pathMtu.get(destination, loop.now()));
+        if (frame.isGso()) {
+            if (Offload.segmentIpLength(frame) > mtu) {
+                // A super-frame whose segments no longer fit the path is cut here; each segment then
+                // meets the check below (EMSGSIZE with DF, as a wire segment would).
+                counters.ipOutRequests--;
+                sendResolved(frame);
+                return SENT;
+            }
+            out.output(frame, route.nextHop(destination));
+            return SENT;
+        }
+        int total = b.getShort(ipOffset + 2) & 0xffff;
         if (total > mtu) {
             if ((b.get(ipOffset + 6) & 0x40) != 0) {
                 counters.ipFragFails++;
@@ -594,6 +653,15 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         out.output(frame, route.nextHop(destination));
         return SENT;
+    }
+
+    private Offload.Sink sendSink;
+
+    private void sendResolved(Frame frame) {
+        if (sendSink == null) {
+            sendSink = this::send;
+        }
+        Offload.resolve(loop, frame, sendSink);
     }
 
     /** The MTU of the interface a datagram to {@code destination} leaves through, or 0 without a route. */

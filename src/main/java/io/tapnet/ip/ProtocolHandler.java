@@ -11,4 +11,13 @@ public interface ProtocolHandler {
      * {@code ip.payloadOffset()}.
      */
     void receive(IpInterface in, Frame frame, Ipv4View ip);
+
+    /**
+     * True if this handler takes {@linkplain Frame#needsChecksum() offloaded} datagrams as they are:
+     * a partial checksum it need not verify and, for TCP, a super-frame that stands for a run of
+     * segments (GRO). Handlers that do not (the default) are given wire segments only.
+     */
+    default boolean acceptsOffloads() {
+        return false;
+    }
 }

@@ -121,6 +121,15 @@ public final class Frame {
         return gsoType != 0;
     }
 
+    /**
+     * True if the transport checksum holds only the pseudo-header sum ({@link Offload#NEEDS_CSUM}):
+     * the frame was built in this JVM (or handed over by a kernel) and has crossed no wire, so a
+     * receiver may take its contents as they are, as Linux does with {@code CHECKSUM_PARTIAL}.
+     */
+    public boolean needsChecksum() {
+        return (offloadFlags & Offload.NEEDS_CSUM) != 0;
+    }
+
     /** The payload bytes per segment of a {@linkplain #isGso() GSO} frame (the MSS), else 0. */
     public int gsoSize() {
         return gsoSize;

@@ -19,10 +19,14 @@ import java.nio.ByteBuffer;
  *       the first, the IPv4 total length covers the whole.
  * </ul>
  *
+ * <p>Java hosts make such frames too (their TCP's TSO, see {@code io.tapnet.transport.tcp}) and take
+ * TCP ones addressed to them whole (GRO).
+ *
  * <p>Switches and routers forward such frames untouched (a router only decrements the TTL, which the
- * transport checksum does not cover) to another TAP that accepts offloads, so two Linux hosts talk
- * through tapnet at the speed of their own stacks. Wherever the frame must look as on a wire (a
- * Java host's stack, an impaired link, a TAP without offloads, a capture that asks for it),
+ * transport checksum does not cover) to another TAP or Java host that accepts offloads, so two
+ * Linux hosts talk through tapnet at the speed of their own stacks. Wherever the frame must look as
+ * on a wire (a Java host without offloads, its filters or non-TCP protocols, an impaired link, a TAP
+ * without offloads, a capture that asks for it),
  * {@link #resolve} completes the checksum or cuts the frame into the segments the kernel would have
  * sent itself: IPv4 identification counted up, sequence numbers advanced, CWR only on the first and
  * FIN/PSH only on the last segment, every checksum computed (as Linux's {@code tcp_gso_segment}).

@@ -199,6 +199,9 @@ public final class NetworkBuilder {
             stack.addRoute(0, 0, spec.gateway(), null);
         }
         installFirewall(stack, spec.firewall());
+        if (spec.kind() == NodeKind.HOST) {
+            stack.setSegmentationOffload(spec.offloads());
+        }
         return stack;
     }
 

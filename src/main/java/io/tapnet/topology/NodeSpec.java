@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * @param macAgingNanos switch only: how long a learned MAC stays in the table without being seen again
  * @param firewall      hosts and routers: access control and NAT ({@link FirewallSpec#NONE} without)
  * @param services      hosts only: servers started when the network is built ({@code services:}), in file order
- * @param offloads      Linux nodes only: let the kernel hand tapnet partial checksums and 64 KiB TCP
- *                      segments through its TAPs ({@code offloads:}, default true)
+ * @param offloads      Linux nodes: let the kernel hand tapnet partial checksums and 64 KiB TCP
+ *                      segments through its TAPs; Java hosts: send and take such TCP super-frames
+ *                      themselves ({@link io.tapnet.ip.Ipv4Stack#setSegmentationOffload}) ({@code offloads:},
+ *                      default true)
  * @param threadedNapi  Linux nodes only: the kernel receives from tapnet on a thread of its own
  *                      ({@code threaded-napi:}; by default only without offloads, where it pays: many
  *                      small frames, each with the host's TCP/IP work behind it)

@@ -58,7 +58,7 @@ final class TopologyReader {
             List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, MAC_TABLE_SIZE, MAC_AGING, NAT, CONNTRACK,
                     SERVICES, OFFLOADS, THREADED_NAPI);
     static final Map<NodeKind, List<String>> NODE_KEYS = new EnumMap<>(Map.of(
-            NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, SERVICES),
+            NodeKind.HOST, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, SERVICES, OFFLOADS),
             NodeKind.LINUX, List.of(KIND, IP, MAC, MTU, GATEWAY, INTERFACES, ROUTES, NETNS, OFFLOADS, THREADED_NAPI),
             NodeKind.ROUTER, List.of(KIND, IP, MAC, MTU, INTERFACES, ROUTES, NAT, CONNTRACK),
             NodeKind.SWITCH, List.of(KIND, MTU, MAC_TABLE_SIZE, MAC_AGING)));

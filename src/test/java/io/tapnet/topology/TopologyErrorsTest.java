@@ -118,7 +118,7 @@ class TopologyErrorsTest {
                   h1: { kind: host, ip: 10.0.1.10/24, gatway: 10.0.1.1 }
                   r1: { kind: router, ip: 10.0.1.1/24 }
                 """, 2, 39, "unknown key 'gatway' in node 'h1'; did you mean 'gateway'?");
-        assertTrue(problem.message().endsWith("(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services)"),
+        assertTrue(problem.message().endsWith("(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services, offloads)"),
                 problem.message());
     }
 
@@ -169,11 +169,11 @@ class TopologyErrorsTest {
                 nodes:
                   h1: { kind: host, ip: 10.0.0.1/24, netns: lab }
                 """, 2, 38, "key 'netns' does not apply to host 'h1'", "it is for linux nodes",
-                "(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services)");
+                "(allowed for host: kind, ip, mac, mtu, gateway, interfaces, routes, services, offloads)");
     }
 
     @Test
-    void offloadsAndThreadedNapiAreBooleansOfLinuxNodes() {
+    void offloadsAndThreadedNapiAreBooleansOfTheNodesTheyApplyTo() {
         assertOnlyProblem("""
                 nodes:
                   pc: { kind: linux, ip: 10.0.0.1/24, offloads: yes }
@@ -184,8 +184,12 @@ class TopologyErrorsTest {
                 """, 2, 54, "'threaded-napi' of node 'pc' must be true or false, not '1'");
         assertOnlyProblem("""
                 nodes:
-                  h1: { kind: host, ip: 10.0.0.1/24, offloads: false }
-                """, 2, 38, "key 'offloads' does not apply to host 'h1'", "it is for linux nodes");
+                  h1: { kind: host, ip: 10.0.0.1/24, threaded-napi: false }
+                """, 2, 38, "key 'threaded-napi' does not apply to host 'h1'", "it is for linux nodes");
+        assertOnlyProblem("""
+                nodes:
+                  r1: { kind: router, ip: 10.0.0.1/24, offloads: false }
+                """, 2, 40, "key 'offloads' does not apply to router 'r1'", "it is for host and linux nodes");
     }
 
     @Test

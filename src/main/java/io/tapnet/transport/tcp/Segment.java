@@ -22,6 +22,11 @@ final class Segment {
     ByteBuffer buffer;
     int payloadOffset;
     int payloadLength;
+    /**
+     * For a coalesced segment (a TCP super-frame delivered whole, as GRO does), the payload bytes of
+     * each wire segment it stands for; 0 for an ordinary segment.
+     */
+    int segmentSize;
     final TcpOptions options = new TcpOptions();
     /** Whether the options parsed cleanly; a segment with malformed options keeps none of them. */
     boolean optionsValid;

@@ -3,10 +3,12 @@ package io.tapnet.transport.tcp;
 import io.tapnet.ip.Ipv4Stack;
 import io.tapnet.phy.EventLoop;
 import io.tapnet.phy.Frame;
+import io.tapnet.phy.Offload;
 import io.tapnet.phy.Timer;
 import io.tapnet.transport.SocketError;
 import io.tapnet.wire.EthernetView;
 import io.tapnet.wire.IcmpView;
+import io.tapnet.wire.InternetChecksum;
 import io.tapnet.wire.Ipv4View;
 import io.tapnet.wire.TcpOptions;
 import io.tapnet.wire.TcpOptionsWriter;
@@ -483,7 +485,11 @@ final class TcpConnection {
                     abortWithReset();
                     return;
                 }
-                int r = receiver.receive(segOff, s.buffer, s.payloadOffset, payload, fin);
+                int r = receiver.receive(segOff, s.buffer, s.payloadOffset, payload, fin, s.segmentSize);
+                if (s.segmentSize > 0 && payload > s.segmentSize) {
+                    // Like Linux's GRO receiver: a coalesced run of segments is acknowledged at once.
+                    receiver.ackNow = true;
+                }
                 if ((r & (TcpReceiver.OUT_OF_ORDER | TcpReceiver.FILLED_HOLE | TcpReceiver.DUPLICATE)) != 0) {
                     receiver.ackNow = true; // RFC 5681 4.2: out-of-order data and filled holes are ACKed at once
                 }
@@ -915,8 +921,25 @@ final class TcpConnection {
         emit(sender.seqOf(sender.una - 1), TcpView.ACK, 0, 0, now);
     }
 
+    /**
+     * Whether this connection hands IP super-frames and partial checksums (the stack's
+     * {@linkplain Ipv4Stack#segmentationOffload() offloads}, for a peer not on this node).
+     */
+    boolean offloads() {
+        Ipv4Stack stack = layer.stack();
+        return stack.segmentationOffload() && !stack.isLocalAddress(remoteAddress);
+    }
+
     /** A data segment (or a bare FIN) from the send buffer at {@code offset}. */
     void emitData(long offset, int len, boolean fin, long now) {
+        emitData(offset, len, fin, 0, now);
+    }
+
+    /**
+     * Data from the send buffer at {@code offset}; with {@code segmentSize} &gt; 0 and {@code len}
+     * larger, one TSO super-frame standing for segments of {@code segmentSize} bytes each.
+     */
+    void emitData(long offset, int len, boolean fin, int segmentSize, long now) {
         int flags = TcpView.ACK;
         if (fin) {
             flags |= TcpView.FIN;
@@ -924,14 +947,18 @@ final class TcpConnection {
         if (len > 0 && offset + len == sender.writeEnd) {
             flags |= TcpView.PSH; // RFC 9293 3.9.1: push at the end of what the application wrote
         }
-        emit(sender.seqOf(offset), flags, offset, len, now);
+        emit(sender.seqOf(offset), flags, offset, len, segmentSize, now);
+    }
+
+    private void emit(long seq, int flags, long dataOffset, int len, long now) {
+        emit(seq, flags, dataOffset, len, 0, now);
     }
 
     /**
      * Builds one segment in a pooled frame and hands it to IP. Options: on a SYN those we offer;
      * otherwise timestamps when negotiated and SACK blocks while we hold out-of-order data.
      */
-    private void emit(long seq, int flags, long dataOffset, int len, long now) {
+    private void emit(long seq, int flags, long dataOffset, int len, int segmentSize, long now) {
         Frame f = loop.acquire(ETH + IP + TcpView.MAX_HEADER + len);
         ByteBuffer b = f.buffer();
         int ipAt = f.offset() + ETH;
@@ -988,9 +1015,22 @@ final class TcpConnection {
         b.put(tcpAt + TcpView.FLAGS_OFFSET, (byte) flags);
         b.putShort(tcpAt + TcpView.WINDOW_OFFSET, (short) window);
         b.putShort(tcpAt + TcpView.URGENT_POINTER_OFFSET, (short) 0);
-        TcpView view = layer.outView;
-        view.wrap(b, tcpAt, segmentLength);
-        view.fillChecksum(localAddress, remoteAddress, segmentLength);
+        int segments = 1;
+        if (offloads()) {
+            // CHECKSUM_PARTIAL: only the pseudo-header sum, folded and not complemented; whoever puts
+            // the frame on a wire (or cuts it into segments) completes it.
+            b.putShort(tcpAt + TcpView.CHECKSUM_OFFSET, (short) ~InternetChecksum.fold(
+                    InternetChecksum.pseudoHeaderSum(localAddress, remoteAddress, Ipv4View.PROTO_TCP, segmentLength)));
+            Offload.setNeedsChecksum(f, ETH + IP, TcpView.CHECKSUM_OFFSET);
+            if (segmentSize > 0 && len > segmentSize) {
+                Offload.setGso(f, Offload.GSO_TCPV4, segmentSize, ETH + IP + headerLength);
+                segments = (len + segmentSize - 1) / segmentSize;
+            }
+        } else {
+            TcpView view = layer.outView;
+            view.wrap(b, tcpAt, segmentLength);
+            view.fillChecksum(localAddress, remoteAddress, segmentLength);
+        }
         // RFC 1191: DF set, so routers report a smaller path MTU instead of fragmenting.
         Ipv4Stack.writeIpv4Header(b, ipAt, IP + segmentLength, layer.stack().nextIdentification(), 0x4000,
                 Ipv4Stack.DEFAULT_TTL, Ipv4View.PROTO_TCP, localAddress, remoteAddress);
@@ -1000,7 +1040,7 @@ final class TcpConnection {
             lastAckSent = ackSeq;
             delayedAckTimer.cancel();
         }
-        layer.counters.outSegs++;
+        layer.counters.outSegs += segments;
         layer.stack().send(f);
     }
 

@@ -324,13 +324,23 @@ public final class TcpLayer implements ProtocolHandler, IcmpListener {
 
     // =================================================================== receive
 
+    /** Partial checksums are trusted and super-frames taken as one segment (see {@link #receive}). */
+    @Override
+    public boolean acceptsOffloads() {
+        return true;
+    }
+
     @Override
     public void receive(IpInterface in, Frame frame, Ipv4View ip) {
         counters.inSegs++;
         ByteBuffer b = frame.buffer();
         int source = ip.source();
         int destination = ip.destination();
-        int status = view.wrap(b, ip.payloadOffset(), ip.payloadLength(), source, destination);
+        // A partial checksum (NEEDS_CSUM) means the segment never crossed a wire: links that could
+        // corrupt it resolve offloaded frames first, so there is nothing to verify (Linux trusts
+        // CHECKSUM_PARTIAL the same way).
+        int status = frame.needsChecksum() ? view.wrap(b, ip.payloadOffset(), ip.payloadLength())
+                : view.wrap(b, ip.payloadOffset(), ip.payloadLength(), source, destination);
         if (status != ParseStatus.OK) {
             counters.inErrs++;
             if (status == ParseStatus.BAD_CHECKSUM) {
@@ -355,6 +365,7 @@ public final class TcpLayer implements ProtocolHandler, IcmpListener {
         s.buffer = b;
         s.payloadOffset = view.payloadOffset();
         s.payloadLength = view.payloadLength();
+        s.segmentSize = frame.isGso() ? frame.gsoSize() : 0;
         s.optionsValid = view.parseOptions(s.options) == ParseStatus.OK;
         long now = loop.now();
         try {

@@ -148,6 +148,15 @@ final class TcpReceiver {
      * {@link #FILLED_HOLE}, {@link #DUPLICATE}, {@link #FIN}.
      */
     int receive(long off, ByteBuffer src, int srcIndex, int len, boolean fin) {
+        return receive(off, src, srcIndex, len, fin, 0);
+    }
+
+    /**
+     * As {@link #receive(long, ByteBuffer, int, int, boolean)}, for a segment that may stand for a
+     * run of segments of {@code segmentSize} bytes each (0 if not coalesced): the peer's segment size
+     * is estimated from that, as Linux's {@code tcp_measure_rcv_mss} takes a GRO packet's gso_size.
+     */
+    int receive(long off, ByteBuffer src, int srcIndex, int len, boolean fin, int segmentSize) {
         int result = 0;
         long start = off;
         long end = off + len;
@@ -181,8 +190,9 @@ final class TcpReceiver {
             end = start + len;
         }
         if (len > 0) {
-            if (len > peerMss) {
-                peerMss = len;
+            int seen = segmentSize > 0 ? Math.min(len, segmentSize) : len;
+            if (seen > peerMss) {
+                peerMss = seen;
             }
             if (start == nxt) {
                 ring.write(start, src, srcIndex, len);

@@ -219,13 +219,21 @@ final class TcpSender {
             return false;
         }
         int segMax = conn.payloadRoom(mss);
+        boolean offloads = conn.offloads();
         long windowRoom = una + window - nxt;
         long room = Math.min(windowRoom, usableCwnd());
-        long len = Math.min(Math.min(avail, segMax), Math.max(0, room));
+        long len = Math.min(Math.min(avail, offloads ? tsoLimit(segMax) : segMax), Math.max(0, room));
         if (avail > 0 && len <= 0) {
             return false;
         }
-        if (len < segMax && len < avail) {
+        if (len > segMax) {
+            // TSO (Linux's tcp_mss_split_point): whole segments only, unless the super-frame ends
+            // with the last of the data and Nagle would let that short tail go on its own.
+            long partial = len % segMax;
+            if (partial != 0 && (len < avail || (!noDelay && nxt != una && !(finQueued && !finSent)))) {
+                len -= partial;
+            }
+        } else if (len < segMax && len < avail) {
             // RFC 9293 3.8.6.2.1: a partial segment only if it is at least half the largest window
             // the peer has offered (the window, not our data, is what limits us here).
             if (len < maxWindow / 2 || len <= 0) {
@@ -243,7 +251,17 @@ final class TcpSender {
         }
         long start = nxt;
         long end = start + len + (fin ? 1 : 0);
-        queue.add(start, end, now, fin ? RetransmitQueue.FIN : 0);
+        // One record per wire segment, so that SACK, loss marking and retransmission work on the
+        // segments the receiver may have seen one by one (Linux splits its TSO skbs as it must).
+        for (long from = start; from < start + len || from == start; from += segMax) {
+            long to = Math.min(from + segMax, start + len);
+            boolean last = to == start + len;
+            queue.add(from, last ? end : to, now, last && fin ? RetransmitQueue.FIN : 0);
+            sentSegments++;
+            if (last) {
+                break;
+            }
+        }
         if (recovery == Recovery.SACK || recovery == Recovery.LOSS) {
             pipe += end - start;
         }
@@ -251,12 +269,24 @@ final class TcpSender {
         if (fin) {
             finSent = true;
         }
-        sentSegments++;
-        conn.emitData(start, (int) len, fin, now);
+        conn.emitData(start, (int) len, fin, len > segMax ? segMax : 0, now);
         if (!conn.retransmitTimer.isScheduled()) {
             conn.retransmitTimer.scheduleAt(now + rtt.rto()); // RFC 6298 5.1
         }
         return true;
+    }
+
+    /** Largest payload a TCP super-frame may carry: 64 KiB of IP datagram, in whole segments. */
+    static final int TSO_MAX_PAYLOAD = 65_535 - 20 - 60;
+
+    /**
+     * Payload for one super-frame: as many whole segments as a 64 KiB datagram holds, but no more
+     * than half the congestion window, so that the window goes out in at least two frames and their
+     * ACKs keep the pipe full (a coarse stand-in for Linux's tcp_tso_autosize).
+     */
+    private long tsoLimit(int segMax) {
+        long segments = Math.min(TSO_MAX_PAYLOAD / segMax, Math.max(2, (cc.cwnd() >> 1) / segMax));
+        return Math.max(1, segments) * segMax;
     }
 
     private void retransmit(int i, long now) {
@@ -425,7 +455,17 @@ final class TcpSender {
         timeouts = 0;
         rtt.resetBackoff();
         switch (recovery) {
-            case NONE -> cc.onAck(acked, cwndLimited, now, rtt.srtt());
+            case NONE -> {
+                if (acked > 2L * mss && conn.offloads()) {
+                    // An ACK for a super-frame stands for the ACKs of every second segment a wire
+                    // receiver would have sent; grow cwnd as those would (RFC 3465's L per ACK).
+                    for (long left = acked; left > 0; left -= 2L * mss) {
+                        cc.onAck(Math.min(left, 2L * mss), cwndLimited, now, rtt.srtt());
+                    }
+                } else {
+                    cc.onAck(acked, cwndLimited, now, rtt.srtt());
+                }
+            }
             case FAST -> {
                 if (ackOff >= recoverPoint) {
                     // RFC 6582 3.2 step 6, option 1.

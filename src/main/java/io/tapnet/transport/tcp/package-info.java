@@ -26,5 +26,20 @@
  * connection and converted at the wire. Not implemented: urgent data (URG is ignored, data is
  * delivered inline), ECN, D-SACK, RACK, HyStart, F-RTO/Eifel undo of spurious retransmissions, and
  * NextSeg rules 3 and 4 of RFC 6675 (tail losses fall to the RTO).
+ *
+ * <p>Offloads, as Linux uses them over veth and loopback (on unless the stack's
+ * {@link io.tapnet.ip.Ipv4Stack#setSegmentationOffload segmentation offload} is off, and never to
+ * this node's own addresses): every segment leaves with a partial checksum
+ * ({@code CHECKSUM_PARTIAL}, {@link io.tapnet.phy.Offload#NEEDS_CSUM}), and new data goes out as TSO
+ * super-frames of whole MSS segments, up to 64 KiB of datagram and half the congestion window (a
+ * coarse stand-in for {@code tcp_tso_autosize}); the tail of the data rides along only where Nagle
+ * would send it ({@code tcp_mss_split_point}). Timestamps and SACK blocks repeat on every segment, as
+ * on Linux. The retransmission queue holds one record per wire segment, so loss recovery and
+ * retransmissions work in MSS units as before. On receipt, a super-frame is taken as one segment
+ * (GRO): its checksum is trusted (a link that could corrupt it cuts it into wire segments first),
+ * the peer's MSS is estimated from its gso_size, and it is acknowledged at once; the sender grows
+ * cwnd for such an ACK as for the ACKs of every second segment it stands for. Routers forward
+ * super-frames whole when each segment fits the next MTU and answer "fragmentation needed"
+ * otherwise, so path MTU discovery shrinks gso_size with the MSS.
  */
 package io.tapnet.transport.tcp;
