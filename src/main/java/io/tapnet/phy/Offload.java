@@ -210,46 +210,47 @@ public final class Offload {
      * GSO frame whose headers hold together.
      */
     public static int segmentIpLength(Frame f) {
+        int headers = tcp4HeaderLength(f);
+        return headers < 0 || f.gsoSize <= 0 ? -1 : headers + f.gsoSize;
+    }
+
+    /**
+     * The IPv4 and TCP header bytes of a frame that holds an IPv4/TCP datagram whose lengths agree
+     * with each other and with the frame, or -1 if it does not.
+     */
+    private static int tcp4HeaderLength(Frame f) {
         ByteBuffer b = f.buffer();
         int o = f.offset();
         int len = f.length();
         int l3 = l3Offset(b, o, len);
-        if (l3 < 0 || l3 + 20 > len || (b.getShort(o + l3 - 2) & 0xffff) != ETHERTYPE_IPV4) {
-            return -1;
-        }
-        int ihl = (b.get(o + l3) & 0x0f) * 4;
-        int l4 = l3 + ihl;
-        if (ihl < 20 || l4 + 20 > len) {
-            return -1;
-        }
-        int thl = ((b.get(o + l4 + 12) & 0xff) >>> 4) * 4;
-        if (thl < 20 || f.gsoSize <= 0) {
-            return -1;
-        }
-        return ihl + thl + f.gsoSize;
-    }
-
-    private static int segmentTcp4(EventLoop loop, Frame frame, Sink sink) {
-        ByteBuffer b = frame.buffer();
-        int o = frame.offset();
-        int len = frame.length();
-        int l3 = l3Offset(b, o, len);
         if (l3 < 0 || l3 + 20 > len || (b.getShort(o + l3 - 2) & 0xffff) != ETHERTYPE_IPV4
                 || (b.get(o + l3) & 0xf0) != 0x40 || (b.get(o + l3 + 9) & 0xff) != TCP) {
-            return drop(loop, frame);
+            return -1;
         }
         int ihl = (b.get(o + l3) & 0x0f) * 4;
         int l4 = l3 + ihl;
         int total = b.getShort(o + l3 + 2) & 0xffff;
         if (ihl < 20 || l4 + 20 > len || l3 + total > len || l3 + total < l4 + 20) {
-            return drop(loop, frame);
+            return -1;
         }
         int thl = ((b.get(o + l4 + 12) & 0xff) >>> 4) * 4;
-        int headers = l4 + thl;
+        return thl < 20 || l4 + thl > l3 + total ? -1 : ihl + thl;
+    }
+
+    private static int segmentTcp4(EventLoop loop, Frame frame, Sink sink) {
+        int tcpIp = tcp4HeaderLength(frame);
         int mss = frame.gsoSize;
-        if (thl < 20 || headers > l3 + total || mss <= 0) {
+        if (tcpIp < 0 || mss <= 0) {
             return drop(loop, frame);
         }
+        ByteBuffer b = frame.buffer();
+        int o = frame.offset();
+        int l3 = l3Offset(b, o, frame.length());
+        int ihl = (b.get(o + l3) & 0x0f) * 4;
+        int l4 = l3 + ihl;
+        int thl = tcpIp - ihl;
+        int headers = l3 + tcpIp;
+        int total = b.getShort(o + l3 + 2) & 0xffff;
         int payload = l3 + total - headers;
         int count = Math.max(1, (payload + mss - 1) / mss);
         int ipId = b.getShort(o + l3 + 4) & 0xffff;
