@@ -14,6 +14,7 @@ import io.tapnet.link.ArpCache;
 import io.tapnet.link.MacTable;
 import io.tapnet.link.Switch;
 import io.tapnet.phy.Port;
+import io.tapnet.phy.TapAttachment;
 import io.tapnet.topology.Network;
 import io.tapnet.topology.NodeKind;
 import io.tapnet.wire.Ipv4Address;
@@ -294,9 +295,9 @@ final class NodeCommands {
         public Integer call() {
             var host = ctx.network().linuxHosts().get(ctx.node().name());
             return ctx.show(() -> {
-                List<String> lines = new java.util.ArrayList<>();
-                for (io.tapnet.phy.TapAttachment a : host.attachments()) {
-                    io.tapnet.phy.Port p = a.port();
+                List<String> lines = new ArrayList<>();
+                for (TapAttachment a : host.attachments()) {
+                    Port p = a.port();
                     lines.add(p.name() + " (TAP " + a.device().name() + ", offloads "
                             + (a.acceptsOffloads() ? "on" : "off") + (a.isFailed() ? ", FAILED" : "") + ")");
                     lines.add("    from the kernel  " + p.txFrames() + " frames, " + p.txBytes() + " bytes, "

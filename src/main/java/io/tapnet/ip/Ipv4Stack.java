@@ -250,9 +250,9 @@ public final class Ipv4Stack implements FrameHandler, Reassembler.Owner {
         }
         int destination = ip.destination();
         if (isLocalAddress(destination)) {
+            ProtocolHandler tcp = protocols[Ipv4View.PROTO_TCP];
             return segmentationOffload && frame.needsChecksum() && ip.protocol() == Ipv4View.PROTO_TCP
-                    && !ip.isFragment() && protocols[Ipv4View.PROTO_TCP] != null
-                    && protocols[Ipv4View.PROTO_TCP].acceptsOffloads();
+                    && !ip.isFragment() && tcp != null && tcp.acceptsOffloads();
         }
         return forwarding && !isBroadcastFor(destination);
     }

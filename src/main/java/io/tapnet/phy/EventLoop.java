@@ -273,7 +273,8 @@ public final class EventLoop {
 
     /**
      * Hands a frame read on another thread (a socket or device that the loop does not poll itself)
-     * to the loop; the loop transmits it from {@code frame.ingress}. Returns false (and releases the frame) when the loop is overwhelmed.
+     * to the loop; the loop transmits it from {@code frame.ingress}. Returns false (and releases the
+     * frame) when the loop is overwhelmed.
      */
     public boolean inject(Port from, Frame frame) {
         frame.ingress = from;

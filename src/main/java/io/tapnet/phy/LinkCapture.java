@@ -61,7 +61,7 @@ public final class LinkCapture implements FrameObserver {
             Frame copy = loop.copy(frame);
             if (segmentOffloads || !copy.isGso()) {
                 Offload.resolve(loop, copy, segmentWriter);
-            } else if ((copy.offloadFlags & Offload.NEEDS_CSUM) == 0 || Offload.completeChecksum(copy)) {
+            } else if (!copy.needsChecksum() || Offload.completeChecksum(copy)) {
                 copy.clearOffload();
                 writeCopy(copy);
             } else {

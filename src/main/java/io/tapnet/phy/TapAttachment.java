@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * Joins a kernel TAP device to the emulated network: frames that arrive at {@link #port()} from the
  * fabric are written to the TAP (the kernel receives them), and frames the kernel sends are read on
- * the loop through its {@link DeviceReader} and transmitted from the port. A device that fails is reported once and then
- * treated as unplugged; the rest of the network keeps running.
+ * the loop through its {@link DeviceReader} and transmitted from the port. A device that fails is
+ * reported once and then treated as unplugged; the rest of the network keeps running.
  */
 public final class TapAttachment implements FrameHandler {
     private final EventLoop loop;
@@ -18,12 +18,12 @@ public final class TapAttachment implements FrameHandler {
     private final int readCapacity;
     /** The device carries a virtio-net header before every frame: offloads pass both ways. */
     private final boolean vnet;
-    /** Offloaded frames that came from the kernel malformed (a virtio-net header shorter than its size). */
+    /** Reads from the kernel that were malformed (see {@link #malformed()}). */
     private long malformed;
     /** The big frame the next read goes into; on the loop only. */
     private Frame spare;
     /** TCP super-frames (GSO) the kernel handed over. */
-    private long offloadedReads;
+    private long superFramesRead;
     private volatile boolean failed;
     private boolean carrierUnsupported;
     private long writeDrops;
@@ -195,7 +195,7 @@ public final class TapAttachment implements FrameHandler {
                 continue;
             }
             if (f.isGso()) {
-                offloadedReads++;
+                superFramesRead++;
             }
             if (f.length() + Frame.HEADROOM <= EventLoop.STANDARD_FRAME_CAPACITY) {
                 Frame small = loop.acquire(f.length());
@@ -216,7 +216,7 @@ public final class TapAttachment implements FrameHandler {
 
     /** TCP super-frames of up to 64 KiB that the kernel handed over (segmentation offload at work). */
     public long superFramesRead() {
-        return offloadedReads;
+        return superFramesRead;
     }
 
     /** Writes the frame behind a virtio-net header made from its offload state, in its headroom. */

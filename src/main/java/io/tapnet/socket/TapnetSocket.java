@@ -187,15 +187,15 @@ public final class TapnetSocket extends Socket {
         }
         readLock.lock();
         try {
-            // Bytes already received are copied here, on the application's thread, with no hand-off;
-            // only when there are none does the loop get asked (which also tells EOF and errors apart).
-            int n = e.take(b, off, len);
-            if (n > 0) {
-                return n;
-            }
             boolean app = loop.isAppThread();
             long timeout = soTimeoutMillis * 1_000_000L;
             while (true) {
+                // Bytes already received are copied here, on the application's thread, with no hand-off;
+                // only when there are none is the loop asked (which also tells EOF and errors apart).
+                int n = e.take(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
                 n = call(() -> {
                     int r = e.read(b, off, len);
                     if (r == 0) {
@@ -211,10 +211,6 @@ public final class TapnetSocket extends Socket {
                     throw new SocketTimeoutException("Read timed out");
                 }
                 checkOpen();
-                n = e.take(b, off, len);
-                if (n > 0) {
-                    return n;
-                }
             }
         } finally {
             readLock.unlock();
