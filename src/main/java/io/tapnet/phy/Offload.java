@@ -56,6 +56,7 @@ public final class Offload {
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_IPV6 = 0x86dd;
     private static final int TCP = 6;
+    private static final int UDP = 17;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_PSH = 0x08;
     private static final int TCP_CWR = 0x80;
@@ -163,7 +164,10 @@ public final class Offload {
         }
         int sum = InternetChecksum.sum(b, o + start, end - start, 0);
         int check = InternetChecksum.fold(sum);
-        b.putShort(o + field, (short) (check == 0 ? 0xffff : check));
+        if (check == 0 && isUdp(b, o, f.length())) {
+            check = 0xffff; // RFC 768: 0 would mean "no checksum"; TCP keeps 0 (RFC 1624)
+        }
+        b.putShort(o + field, (short) check);
         f.offloadFlags &= ~NEEDS_CSUM;
         return true;
     }
@@ -190,6 +194,19 @@ public final class Offload {
             return len;
         }
         return end <= len ? end : -1;
+    }
+
+    /** True if the frame holds an IPv4 or IPv6 (no extension header) UDP datagram. */
+    private static boolean isUdp(ByteBuffer b, int o, int len) {
+        int l3 = l3Offset(b, o, len);
+        if (l3 < 0) {
+            return false;
+        }
+        int type = b.getShort(o + l3 - 2) & 0xffff;
+        if (type == ETHERTYPE_IPV4 && l3 + 20 <= len) {
+            return (b.get(o + l3 + 9) & 0xff) == UDP;
+        }
+        return type == ETHERTYPE_IPV6 && l3 + 40 <= len && (b.get(o + l3 + 6) & 0xff) == UDP;
     }
 
     /** Offset of the network header after the Ethernet header and at most one 802.1Q/802.1ad tag. */

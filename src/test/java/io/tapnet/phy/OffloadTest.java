@@ -301,6 +301,23 @@ class OffloadTest {
     }
 
     @Test
+    void aComputedZeroStaysZeroInTcp() {
+        // As above: the checksum of the segment with a zero word, put into that word, makes it 0.
+        byte[] payload = new byte[8];
+        Frame probe = needsChecksum(OffloadFrames.superFrame(tcp(ACK, 1), payload), L4, OffloadFrames.TCP_CHECKSUM_OFFSET);
+        assertTrue(Offload.completeChecksum(probe));
+        int c = OffloadFrames.u16(bytes(probe), L4 + OffloadFrames.TCP_CHECKSUM_OFFSET);
+        probe.release();
+        payload[6] = (byte) (c >>> 8);
+        payload[7] = (byte) c;
+        Frame f = needsChecksum(OffloadFrames.superFrame(tcp(ACK, 1), payload), L4, OffloadFrames.TCP_CHECKSUM_OFFSET);
+        assertEquals(1, Offload.resolve(loop, f, sink));
+        assertEquals(0x0000, OffloadFrames.u16(got.get(0), L4 + OffloadFrames.TCP_CHECKSUM_OFFSET),
+                "only UDP turns a computed 0 into all ones; Wireshark flags 0xffff in TCP (RFC 1624)");
+        assertTrue(transportChecksumValid(got.get(0)));
+    }
+
+    @Test
     void completeChecksumOnItsOwnFillsTheFieldAndClearsTheFlag() {
         byte[] payload = randomPayload(500, 5);
         byte[] wire = OffloadFrames.superFrame(tcp(ACK | PSH, 1), payload);
